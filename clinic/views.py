@@ -1,0 +1,40 @@
+import logging
+
+from django.db import connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the app and its database answer, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure to reach the database means "not healthy"
+        logger.warning("Health check: database did not answer", exc_info=True)
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def robots_txt(request):
+    return HttpResponse(
+        render_to_string("robots.txt", request=request), content_type="text/plain"
+    )
+
+
+def server_error(request):
+    """500 without the database or context processors: the page must always render."""
+    return HttpResponse(render_to_string("500.html"), status=500)
