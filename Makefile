@@ -50,7 +50,7 @@ migrations-check: install
 
 deploy-check: install
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_DEBUG=0 \
+	DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_DEBUG=0 EMAIL_URL=smtp+tls://clinic:secret@smtp.example:587 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 e2e: install

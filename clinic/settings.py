@@ -104,8 +104,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
 
 # --- Email ------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL: smtp://user:pass@host:587/?tls=True, consolemail://, filemail:///path.
+# Django 6.1 configures mail through MAILERS; django-environ parses the URL.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_mail_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "file_path": _email.get("EMAIL_FILE_PATH"),
+    "timeout": 10 if "smtp" in _email["EMAIL_BACKEND"] else None,
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {key: value for key, value in _mail_options.items() if value},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Physio and Fitness Clinic <bookings@physio-fitness.example>"
 )

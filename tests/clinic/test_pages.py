@@ -1,9 +1,71 @@
 import pytest
+from django.db import OperationalError
+
+from clinic import views
+from clinic.models import ClinicDetails
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_page_invites_runners_to_book(client):
-    response = client.get("/", secure=True)
+    response = client.get("/")
     assert response.status_code == 200
     assert b'href="/book/"' in response.content
+
+
+def test_footer_shows_the_details_staff_edited_in_admin(client):
+    ClinicDetails(name="Riverside Physio", phone="0117 000 1111",
+                  opening_hours="Weekdays 7:30 to 20:00").save()
+    page = client.get("/").content.decode()
+    assert "Riverside Physio" in page
+    assert "0117 000 1111" in page
+    assert "Weekdays 7:30 to 20:00" in page
+
+
+def test_clinic_details_are_cached_so_pages_do_not_query_for_them(client, django_assert_num_queries):
+    client.get("/")  # fills the cache
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+def test_unknown_url_gets_the_styled_not_found_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert 'href="/book/"' in page
+    assert "site.css" in page
+
+
+def test_server_error_page_renders_without_the_database(client, monkeypatch,
+                                                        django_assert_num_queries):
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get", broken)
+    client.raise_request_exception = False
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_database_outage_answers_503_with_a_plain_page(client, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.HomeView, "get", down)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_robots_txt_points_at_the_sitemap_and_hides_private_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /appointments/" in body
+    assert "Disallow: /admin/" in body
