@@ -22,7 +22,9 @@ def test_footer_shows_the_details_staff_edited_in_admin(client):
     assert "Weekdays 7:30 to 20:00" in page
 
 
-def test_clinic_details_are_cached_so_pages_do_not_query_for_them(client, django_assert_num_queries):
+def test_clinic_details_are_cached_so_pages_do_not_query_for_them(
+    client, django_assert_num_queries
+):
     client.get("/")  # fills the cache
     with django_assert_num_queries(0):
         client.get("/")
