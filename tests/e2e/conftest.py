@@ -1,0 +1,246 @@
+"""The real site in a real browser.
+
+One gunicorn server per test session, with production settings (DEBUG off,
+WhiteNoise serving the collected static files) on a throw-away SQLite database
+that is migrated and seeded with the demo data. Mail goes to files that the
+tests read. Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
+fails leaves a screenshot in test-artifacts/.
+"""
+
+import email
+import email.policy
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.staff import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The flags this machine needs: no sandbox as root, and no calls home (the network is closed).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 3,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+USERS_SCRIPT = f"""
+from django.contrib.auth.models import Group, User
+User.objects.create_superuser("admin", "admin@clinic.example", {PASSWORD!r})
+for username, group_name in (("reception", "Reception"), ("editor", "Content editor")):
+    user = User.objects.create_user(username, f"{{username}}@clinic.example", {PASSWORD!r},
+                                    is_staff=True, first_name=username.title())
+    group = Group.objects.filter(name=group_name).first()
+    if group is None:
+        print(f"WARNING: no {{group_name!r}} group (its app's migration is missing)")
+    else:
+        user.groups.add(group)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Site:
+    """The running site: its address, its mailbox and a way to run manage.py on its database."""
+
+    base_url: str
+    mail_dir: Path
+    env: dict = field(repr=False)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def manage(self, *args: str, timeout: int = 120) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def shell(self, code: str) -> str:
+        return self.manage("shell", "-c", code).strip()
+
+    def emails(self) -> list[email.message.EmailMessage]:
+        """Every message sent so far (Django's file backend: one file per connection)."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for chunk in re.split(rb"\n-{79}\n", path.read_bytes()):
+                if chunk.strip():
+                    messages.append(
+                        email.message_from_bytes(chunk.lstrip(), policy=email.policy.default)
+                    )
+        return messages
+
+    def emails_to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.emails() if address in str(m.get("To", ""))]
+
+    def wait_for_email(self, address: str, count: int = 1, timeout: float = 10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.emails_to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(
+            f"expected {count} email(s) to {address}, found {len(self.emails_to(address))}; "
+            f"all recipients: {[str(m.get('To')) for m in self.emails()]}"
+        )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("site")
+    mail_dir = tmp / "mail"
+    mail_dir.mkdir()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SECRET_KEY="e2e-only-" + "k3y" * 20,
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{tmp / 'e2e.sqlite3'}",
+        CACHE_URL="locmemcache://e2e",
+        EMAIL_URL=f"filemail:///{mail_dir}",  # four slashes: an absolute path
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        BOOKING_RATE_LIMIT="1000/h",
+        SITE_URL=base_url,
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_ACCESS_LOG="0",
+        LOG_LEVEL="WARNING",
+    )
+    running = Site(base_url=base_url, mail_dir=mail_dir, env=env)
+    running.manage("collectstatic", "--noinput", "-v0")
+    running.manage("migrate", "--noinput", "-v0")
+    running.manage("seed_demo")
+    print(running.shell(USERS_SCRIPT))
+    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 (closed at teardown)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            pass
+        if process.poll() is not None:
+            pytest.fail("gunicorn did not start:\n" + (tmp / "gunicorn.log").read_text())
+        yield running
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        server_log = (tmp / "gunicorn.log").read_text(errors="replace")
+        if "Traceback" in server_log:
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "gunicorn.log").write_text(server_log)
+            print("The server logged tracebacks: see test-artifacts/gunicorn.log")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _open_page(request, browser, site, options):
+    context = browser.new_context(base_url=site.base_url, accept_downloads=True, **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])[:150]
+        for number, open_page in enumerate(context.pages):
+            suffix = f"-{number}" if number else ""
+            path = ARTIFACTS / f"{name}{suffix}.png"
+            try:
+                open_page.screenshot(path=path, full_page=True)
+                print(f"Screenshot of the failure: {path} ({open_page.url})")
+            except Exception as error:  # a crashed page must not hide the real failure
+                print(f"No screenshot: {error}")
+    context.close()
+
+
+@pytest.fixture
+def page(request, browser, site):
+    """A fresh desktop browser tab (own cookies) on the running site."""
+    yield from _open_page(request, browser, site, DESKTOP)
+
+
+@pytest.fixture
+def phone(request, browser, site):
+    """A fresh phone-sized tab (390 x 844, touch) on the running site."""
+    yield from _open_page(request, browser, site, PHONE)
+
+
+@pytest.fixture
+def staff_page(request, browser, site):
+    """Another desktop tab, for a member of staff working beside a patient."""
+    yield from _open_page(request, browser, site, DESKTOP)
