@@ -18,8 +18,14 @@ class Answer:
     cookies: list[str] = field(default_factory=list)
 
 
-def request(base_url: str, method: str, path: str, body: str | None = None,
-            headers: dict[str, str] | None = None, timeout: float = 60) -> Answer:
+def request(
+    base_url: str,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> Answer:
     """One request on its own connection (each call is a separate client)."""
     address = urlparse(base_url)
     conn = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
@@ -27,20 +33,26 @@ def request(base_url: str, method: str, path: str, body: str | None = None,
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         cookies = response.headers.get_all("Set-Cookie") or []
-        return Answer(response.status, response.headers.get("Location", ""),
-                      response.read().decode("utf-8", "replace"), cookies)
+        return Answer(
+            response.status,
+            response.headers.get("Location", ""),
+            response.read().decode("utf-8", "replace"),
+            cookies,
+        )
     finally:
         conn.close()
 
 
-def free_slot_paths(base_url: str, service: str = "initial-assessment", weeks: int = 4,
-                    practitioner: str = "any") -> list[str]:
+def free_slot_paths(
+    base_url: str, service: str = "initial-assessment", weeks: int = 4, practitioner: str = "any"
+) -> list[str]:
     """Links to the booking form for every free time in the next `weeks` weeks."""
     monday = date.today() - timedelta(days=date.today().weekday())
     paths: list[str] = []
     for week in range(weeks):
-        query = urlencode({"practitioner": practitioner,
-                           "week": (monday + timedelta(weeks=week)).isoformat()})
+        query = urlencode(
+            {"practitioner": practitioner, "week": (monday + timedelta(weeks=week)).isoformat()}
+        )
         page = request(base_url, "GET", f"/book/{service}/?{query}")
         if page.status == 200:
             paths += re.findall(SLOT_LINK.format(service=re.escape(service)), page.body)
@@ -57,16 +69,36 @@ def open_form(base_url: str, form_path: str) -> tuple[str, str] | Answer:
     return cookie, token.group(1)
 
 
-def submit(base_url: str, form_path: str, form: tuple[str, str], name: str, email: str,
-           phone: str = "07700 900123") -> Answer:
+def submit(
+    base_url: str,
+    form_path: str,
+    form: tuple[str, str],
+    name: str,
+    email: str,
+    phone: str = "07700 900123",
+) -> Answer:
     """POST the details form; success is a 303 to /appointments/<token>/."""
     cookie, token = form
-    fields = {"csrfmiddlewaretoken": token, "name": name, "email": email, "phone": phone,
-              "reason": "", "consent": "on", "website": ""}
-    return request(base_url, "POST", form_path, body=urlencode(fields), headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-        "Referer": base_url + form_path,
-    })
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "reason": "",
+        "consent": "on",
+        "website": "",
+    }
+    return request(
+        base_url,
+        "POST",
+        form_path,
+        body=urlencode(fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": base_url + form_path,
+        },
+    )
 
 
 def book(base_url: str, form_path: str, name: str, email: str) -> Answer:
