@@ -128,7 +128,7 @@ def gunicorn(
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet (URLError, refused, timed out)
                 time.sleep(0.1)
         server = Server(base_url, process)
         for _ in range(50):  # every worker booted

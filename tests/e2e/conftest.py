@@ -60,6 +60,12 @@ for username, group_name in (("reception", "Reception"), ("editor", "Content edi
 """
 
 
+def pytest_sessionstart(session):
+    """Screenshots of an earlier run's failures would mislead: start with none."""
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -168,7 +174,7 @@ def site(tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet (URLError, refused, timed out)
                 if process.poll() is not None:
                     break
                 time.sleep(0.1)
