@@ -21,7 +21,7 @@ def choose_first_free_time(page, weeks: int = 4, from_next_week: bool = False) -
     for _ in range(weeks):
         times = page.locator(TIME_LINK)
         if times.count():
-            label = times.first.get_attribute("aria-label") or times.first.inner_text()
+            label = times.first.get_attribute("aria-label") or times.first.text_content()
             times.first.click()
             return label
         page.get_by_role("link", name="Next week").click()

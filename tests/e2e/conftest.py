@@ -211,7 +211,7 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _open_page(request, browser, site, options):
+def _open_page(request, browser, site, options, label):
     context = browser.new_context(base_url=site.base_url, accept_downloads=True, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -225,7 +225,7 @@ def _open_page(request, browser, site, options):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])[:150]
         for number, open_page in enumerate(context.pages):
             suffix = f"-{number}" if number else ""
-            path = ARTIFACTS / f"{name}{suffix}.png"
+            path = ARTIFACTS / f"{name}-{label}{suffix}.png"
             try:
                 open_page.screenshot(path=path, full_page=True)
                 print(f"Screenshot of the failure: {path} ({open_page.url})")
@@ -237,16 +237,16 @@ def _open_page(request, browser, site, options):
 @pytest.fixture
 def page(request, browser, site):
     """A fresh desktop browser tab (own cookies) on the running site."""
-    yield from _open_page(request, browser, site, DESKTOP)
+    yield from _open_page(request, browser, site, DESKTOP, "page")
 
 
 @pytest.fixture
 def phone(request, browser, site):
     """A fresh phone-sized tab (390 x 844, touch) on the running site."""
-    yield from _open_page(request, browser, site, PHONE)
+    yield from _open_page(request, browser, site, PHONE, "phone")
 
 
 @pytest.fixture
 def staff_page(request, browser, site):
     """Another desktop tab, for a member of staff working beside a patient."""
-    yield from _open_page(request, browser, site, DESKTOP)
+    yield from _open_page(request, browser, site, DESKTOP, "staff")

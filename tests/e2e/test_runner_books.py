@@ -53,14 +53,14 @@ def test_runner_books_on_a_phone_gets_the_email_reschedules_and_cancels(phone, s
     times = page.locator("main .bookings-times a")
     expect(times.first).to_be_visible()
     new_time = times.nth(1) if times.count() > 1 else times.first
-    new_label = new_time.get_attribute("aria-label")
+    new_label = new_time.get_attribute("aria-label") or new_time.text_content()
     new_time.click()
     page.get_by_role("button", name=re.compile(r"^Move it to ")).click()
     expect_appointment_page(page)
     assert urlparse(page.url).path == private_path, "the same private link after a move"
     expect(page.get_by_role("status")).to_contain_text("has moved")
-    moved_to = re.search(r"Move to (.+?), (\d\d:\d\d)", new_label)
-    expect(page.locator("main dl")).to_contain_text(moved_to.group(2))
+    moved_to = re.search(r"\d\d:\d\d", new_label).group(0)
+    expect(page.locator("main dl")).to_contain_text(moved_to)
     site.wait_for_email(email, count=2)
 
     page.get_by_role("button", name="Cancel this appointment").click()
