@@ -22,6 +22,7 @@ class Result:
     seconds: float
     body: bytes = b""
     error: str = ""
+    finished: float = 0.0  # seconds since the load began, when the answer (or error) came
 
 
 @dataclass
@@ -51,19 +52,14 @@ class SteadyLoad:
             conn.close()
         except OSError as problem:
             error = f"{type(problem).__name__}: {problem}"
-        result = Result(
-            started,
-            path,
-            status,
-            time.perf_counter() - begin,
-            body if self.keep_body else b"",
-            error,
-        )
+        end = time.perf_counter()
+        body = body if self.keep_body else b""
+        result = Result(started, path, status, end - begin, body, error, end - self.t0)
         with self._lock:
             self.results.append(result)
 
     def _dispatch(self) -> None:
-        with ThreadPoolExecutor(max_workers=64) as pool:
+        with ThreadPoolExecutor(max_workers=256) as pool:
             t0 = self.t0
             for number, path in enumerate(cycle(self.paths)):
                 if self._stop.is_set():
