@@ -136,6 +136,7 @@ def main() -> int:
     parser.add_argument("--outage", type=float, default=15, help="seconds without Postgres")
     parser.add_argument("--port", type=int, default=5499)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--booking-interval", type=float, default=0.5, help="seconds (0.5)")
     parser.add_argument("--after", type=float, default=20, help="seconds of load after recovery")
     parser.add_argument(
         "--pool-timeout", help="DATABASE_POOL_TIMEOUT for gunicorn (default: the settings' default)"
@@ -167,11 +168,11 @@ def main() -> int:
             print(
                 f"Postgres {version} cluster '{CLUSTER}' on port {args.port}; gunicorn "
                 f"{args.workers} workers; {args.rate:g} page requests/s over {paths}; "
-                f"a booking every 0.5 s over {len(slots)} free times"
+                f"a booking every {args.booking_interval:g} s over {len(slots)} free times"
             )
 
             load = SteadyLoad(base, paths, args.rate, timeout=40, keep_body=True).start()
-            bookings = Bookings(base, slots, interval=0.5).start()
+            bookings = Bookings(base, slots, interval=args.booking_interval).start()
             time.sleep(8)
             stopped_at = load.elapsed()
             pg_ctl(version, "stop", "--mode", "fast")
