@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,3 +212,6 @@ LOGGING = {
 # on the site are edited in admin: clinic.ClinicDetails).
 CLINIC_INBOX_EMAIL = env.str("CLINIC_INBOX_EMAIL", default="reception@physio-fitness.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Anonymous content pages are cached until content changes, and at most this long
+# (which bounds how late a scheduled article appears). 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .cache import cache_public_page
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
