@@ -194,3 +194,14 @@ LOGGING = {
 # on the site are edited in admin: clinic.ClinicDetails).
 CLINIC_INBOX_EMAIL = env.str("CLINIC_INBOX_EMAIL", default="reception@physio-fitness.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Bookings ---------------------------------------------------------------------
+# Booking POSTs and appointment-page POSTs allowed per client IP: "<count>/<s|m|h|d>".
+# Counted in the default cache, so set CACHE_URL=redis://... when running several servers.
+BOOKING_RATE_LIMIT = env.str("BOOKING_RATE_LIMIT", default="10/h")
+# How many proxies in front of gunicorn append to X-Forwarded-For. 0: use REMOTE_ADDR only
+# (never trust a header a client can forge); 1: the address our own proxy saw.
+BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
+# Patient contact details of appointments older than this are anonymised by
+# `manage.py purge_appointments` (run it daily from cron).
+BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=730)
