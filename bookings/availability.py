@@ -171,6 +171,29 @@ def nearest(slots: Sequence[Slot], moment: datetime, count: int = 6) -> list[Slo
     return sorted(closest)
 
 
+def one_per_time(slots: Sequence[Slot]) -> list[Slot]:
+    """For "any practitioner": each start time once, with the first practitioner free."""
+    seen: set[datetime] = set()
+    chosen = []
+    for slot in sorted(slots):
+        if slot.start not in seen:
+            seen.add(slot.start)
+            chosen.append(slot)
+    return chosen
+
+
+def by_local_day(
+    slots: Sequence[Slot], tz: ZoneInfo, first_day: date, last_day: date
+) -> list[tuple[date, list[Slot]]]:
+    """Slots grouped under each local day from ``first_day`` to ``last_day``."""
+    days: dict[date, list[Slot]] = {day: [] for day in _days(first_day, last_day)}
+    for slot in slots:
+        day = slot.start.astimezone(tz).date()
+        if day in days:
+            days[day].append(slot)
+    return list(days.items())
+
+
 # --- Loading from the database ------------------------------------------------------
 
 
