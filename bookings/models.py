@@ -261,7 +261,7 @@ class AppointmentQuerySet(models.QuerySet):
             confirmation_sent_at__isnull=True,
             created_at__lt=created_before,
             start__gt=now,
-        )
+        ).exclude(patient_email="")
 
     def to_anonymise(self, older_than: datetime):
         return self.filter(start__lt=older_than, anonymised_at__isnull=True)

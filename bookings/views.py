@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
@@ -221,6 +222,7 @@ def _appointment(token: str) -> Appointment:
     )
 
 
+@never_cache  # a private page: no shared cache may keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts
 def manage(request: HttpRequest, token: str) -> HttpResponse:
@@ -249,11 +251,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "is_past": appointment.start <= now,
         "problem": problem,
     }
-    response = render(request, "bookings/manage.html", context, status=status)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return render(request, "bookings/manage.html", context, status=status)
 
 
+@never_cache
 def move_week(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
     rules = BookingRules.current()
@@ -292,6 +293,7 @@ def _too_late(appointment: Appointment, rules: BookingRules) -> dict:
     }
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts
 def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
