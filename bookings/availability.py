@@ -171,11 +171,14 @@ def nearest(slots: Sequence[Slot], moment: datetime, count: int = 6) -> list[Slo
     return sorted(closest)
 
 
-def one_per_time(slots: Sequence[Slot]) -> list[Slot]:
-    """For "any practitioner": each start time once, with the first practitioner free."""
+def one_per_time(slots: Sequence[Slot], preference: Sequence[int] = ()) -> list[Slot]:
+    """For "any practitioner": each start time once, with the first free practitioner
+    in ``preference`` (practitioner ids; others after them, by id)."""
+    rank = {practitioner_id: index for index, practitioner_id in enumerate(preference)}
     seen: set[datetime] = set()
     chosen = []
-    for slot in sorted(slots):
+    ordered = sorted(slots, key=lambda s: (s.start, rank.get(s.practitioner_id, len(rank)), s))
+    for slot in ordered:
         if slot.start not in seen:
             seen.add(slot.start)
             chosen.append(slot)
@@ -209,6 +212,10 @@ class Schedule:
     tz: ZoneInfo
     first_day: date
     last_day: date
+
+    def least_busy_first(self) -> list[int]:
+        """Practitioner ids, the one with the fewest appointments in the range first."""
+        return [d.practitioner_id for d in sorted(self.diaries, key=lambda d: len(d.busy))]
 
     def free_slots(self, now: datetime | None = None) -> list[Slot]:
         return free_slots(

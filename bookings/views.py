@@ -80,7 +80,8 @@ def parse_week(value: str | None, today: date) -> date:
 def week_context(schedule, monday: date, today: date, rules: BookingRules, any_practitioner):
     slots = schedule.free_slots()
     if any_practitioner:
-        slots = one_per_time(slots)
+        # Share the work: offer each time with whoever is least busy that week.
+        slots = one_per_time(slots, schedule.least_busy_first())
     last_bookable = today + timedelta(days=rules.booking_window_days)
     this_monday = today - timedelta(days=today.weekday())
     previous_week = monday - timedelta(days=7)

@@ -133,6 +133,11 @@ def test_any_practitioner_lists_each_time_once():
     assert len(starts) == len(set(starts))
 
 
+def test_any_practitioner_offers_each_time_with_the_preferred_practitioner_first():
+    found = one_per_time(slots(diary(practitioner_id=1), diary(practitioner_id=2)), [2, 1])
+    assert {slot.practitioner_id for slot in found} == {2}
+
+
 # --- The days the clocks change (Europe/London) ---------------------------------------
 
 
