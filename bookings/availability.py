@@ -165,10 +165,23 @@ def free_slots(
     return slots
 
 
-def nearest(slots: Sequence[Slot], moment: datetime, count: int = 6) -> list[Slot]:
-    """The ``count`` slots closest to ``moment``, in time order."""
-    closest = sorted(slots, key=lambda slot: abs(slot.start - moment))[:count]
-    return sorted(closest)
+def nearest(
+    slots: Sequence[Slot], moment: datetime, count: int = 6, prefer: int | None = None
+) -> list[Slot]:
+    """The ``count`` slots closest to ``moment``, in time order.
+
+    With ``prefer`` (a practitioner id), most of them are that practitioner's and the
+    last two are the closest times with anyone else.
+    """
+
+    def closest(candidates, how_many):
+        return sorted(candidates, key=lambda slot: abs(slot.start - moment))[:how_many]
+
+    if prefer is None:
+        return sorted(closest(slots, count))
+    own = closest([s for s in slots if s.practitioner_id == prefer], count - 2)
+    others = [s for s in slots if s.practitioner_id != prefer]
+    return sorted(own + closest(others, count - len(own)))
 
 
 def one_per_time(slots: Sequence[Slot], preference: Sequence[int] = ()) -> list[Slot]:

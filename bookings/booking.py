@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import emails
-from .availability import Slot, load_schedule
+from .availability import Slot, load_schedule, nearest
 from .models import Appointment, BookingRules, Practitioner, Service
 
 
@@ -67,16 +67,14 @@ def nearest_free_times(
     count: int = 6,
     now: datetime | None = None,
 ) -> list[Slot]:
-    """Up to ``count`` free times near ``around`` (within a fortnight either side)."""
+    """Up to ``count`` free times near ``around`` (within a fortnight either side),
+    mostly with ``practitioner`` when given, and a couple with anyone else."""
     now = now or timezone.now()
     around = max(around, now)
     day = timezone.localtime(around).date()
-    schedule = load_schedule(
-        service, day - timedelta(days=14), day + timedelta(days=14), practitioner
-    )
-    slots = schedule.free_slots(now)
-    closest = sorted(slots, key=lambda slot: abs(slot.start - around))[:count]
-    return sorted(closest)
+    schedule = load_schedule(service, day - timedelta(days=14), day + timedelta(days=14))
+    prefer = practitioner.pk if practitioner is not None else None
+    return nearest(schedule.free_slots(now), around, count, prefer)
 
 
 def _has_previous_appointment(email: str, before: datetime) -> bool:

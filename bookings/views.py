@@ -137,7 +137,7 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
 
 
 def _problem(request, service, practitioner, problem: str, around: datetime, status: int):
-    nearby = nearest_free_times(service, around)
+    nearby = nearest_free_times(service, around, practitioner)
     return render(
         request,
         "bookings/problem.html",
@@ -203,7 +203,7 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
                 **context,
                 "form": form,
                 "taken": message,
-                "nearby": nearest_free_times(service, start_at, now=now),
+                "nearby": nearest_free_times(service, start_at, practitioner, now=now),
             },
             status=409,
         )

@@ -9,6 +9,7 @@ from bookings.availability import (
     Rules,
     free_slots,
     load_schedule,
+    nearest,
     one_per_time,
 )
 from bookings.models import ClinicClosure, TimeOff
@@ -136,6 +137,13 @@ def test_any_practitioner_lists_each_time_once():
 def test_any_practitioner_offers_each_time_with_the_preferred_practitioner_first():
     found = one_per_time(slots(diary(practitioner_id=1), diary(practitioner_id=2)), [2, 1])
     assert {slot.practitioner_id for slot in found} == {2}
+
+
+def test_nearest_times_are_mostly_with_the_chosen_practitioner():
+    found = slots(diary(practitioner_id=1), diary(practitioner_id=2))
+    near = nearest(found, at(MONDAY, 11), count=6, prefer=1)
+    assert [slot.practitioner_id for slot in near].count(1) == 4
+    assert near == sorted(near)
 
 
 # --- The days the clocks change (Europe/London) ---------------------------------------
