@@ -255,3 +255,39 @@ def test_privacy_page_states_the_retention_period(client, db, settings):
     response = client.get("/privacy/")
     assert response.status_code == 200
     assert b"400 days" in response.content
+
+
+def test_a_runner_books_gets_the_calendar_file_and_cancels_by_the_link(
+    client, service, practitioner, django_capture_on_commit_callbacks, mailoutbox
+):
+    start = days_ahead(5, 14)
+    week = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    details_url = url_for(service, practitioner, start)
+    assert details_url.encode() in week.content
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = client.post(details_url, DETAILS)
+    manage_url = booked["Location"]
+    confirmation = mailoutbox[0]
+    assert manage_url in confirmation.body
+    assert confirmation.attachments[0][0] == "appointment.ics"
+    assert (
+        details_url.encode()
+        not in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage_url, {"action": "cancel"})
+    assert b"Cancelled" in client.get(manage_url).content
+    assert (
+        details_url.encode() in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
+    )
+
+
+@pytest.mark.parametrize("practitioner_param", ["any", "sam-patel"])
+def test_the_week_page_needs_a_small_fixed_number_of_queries(
+    client, service, practitioner, practitioner_param, django_assert_max_num_queries
+):
+    for day in range(1, 6):
+        make_appointment(practitioner, service, days_ahead(day, 10))
+    with django_assert_max_num_queries(10):
+        client.get(f"/book/{service.slug}/?practitioner={practitioner_param}")
