@@ -66,3 +66,12 @@ def test_a_new_window_starts_a_new_count():
     assert hit("test", "1.1.1.1", "1/m", now=60.0)
     assert not hit("test", "1.1.1.1", "1/m", now=61.0)
     assert hit("test", "1.1.1.1", "1/m", now=121.0)
+
+
+def test_an_unreadable_rate_setting_fails_the_system_check(settings):
+    from bookings.apps import check_rate_limit_setting
+
+    settings.BOOKING_RATE_LIMIT = "lots"
+    assert [error.id for error in check_rate_limit_setting()] == ["bookings.E001"]
+    settings.BOOKING_RATE_LIMIT = "10/h"
+    assert check_rate_limit_setting() == []
