@@ -240,10 +240,13 @@ class AppointmentAdmin(admin.ModelAdmin):
     def diary_view(self, request: HttpRequest) -> TemplateResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
+        today = timezone.localdate()
         try:
             first_day = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
-            first_day = timezone.localdate()
+            first_day = today
+        if abs((first_day - today).days) > 365 * 50:  # keep date arithmetic in range
+            first_day = today
         span = "week" if request.GET.get("span") == "week" else "day"
         if span == "week":
             first_day -= timedelta(days=first_day.weekday())

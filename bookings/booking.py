@@ -70,7 +70,8 @@ def nearest_free_times(
     """Up to ``count`` free times near ``around`` (within a fortnight either side),
     mostly with ``practitioner`` when given, and a couple with anyone else."""
     now = now or timezone.now()
-    around = max(around, now)
+    # Only bookable times can be near: clamp to [now, end of the booking window].
+    around = min(max(around, now), now + BookingRules.current().booking_window)
     day = timezone.localtime(around).date()
     schedule = load_schedule(service, day - timedelta(days=14), day + timedelta(days=14))
     prefer = practitioner.pk if practitioner is not None else None

@@ -30,6 +30,8 @@ from .models import Appointment, BookingRules, Practitioner, Service
 from .ratelimit import limit_posts
 
 ANY = "any"
+# Weeks further than this from today are refused (no booking window is this long).
+MAX_WEEK_DISTANCE_DAYS = 3 * 366
 
 
 class BadStart(ValueError):
@@ -74,6 +76,8 @@ def parse_week(value: str | None, today: date) -> date:
             day = date.fromisoformat(value)
         except ValueError:
             raise BadStart("That week is not a date we understand (use YYYY-MM-DD).") from None
+        if abs((day - today).days) > MAX_WEEK_DISTANCE_DAYS:
+            raise BadStart("That week is too far from today to show.")
     return day - timedelta(days=day.weekday())
 
 

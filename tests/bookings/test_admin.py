@@ -143,3 +143,7 @@ def test_reception_can_book_a_free_time_by_phone(reception, service, practitione
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert appointment.blocked_until == local + service.duration + service.buffer
+
+
+def test_the_diary_survives_an_odd_date(reception, db):
+    assert reception.get(f"{CHANGELIST}diary/?date=9999-12-31&span=week").status_code == 200

@@ -135,6 +135,28 @@ def test_a_start_that_is_not_a_free_slot_is_a_409_with_the_nearest_free_times(
     assert response.context["nearby"]
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        "9999-12-31T23:00",
+        "0001-01-01T00:00",
+        "2026-12-07",
+        "2026-12-07T10:00+05:00",
+        "2026-12-07T10:00:30",
+        "%00",
+        "x" * 500,
+    ],
+)
+def test_odd_starts_are_refused_politely_never_a_500(client, service, practitioner, start):
+    response = client.get(f"/book/{service.slug}/{practitioner.slug}/{start}/")
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-13-01"])
+def test_odd_weeks_are_refused_politely_never_a_500(client, service, practitioner, week):
+    assert client.get(f"/book/{service.slug}/?week={week}").status_code == 400
+
+
 def test_posting_to_a_bad_start_is_never_a_500(client, service, practitioner):
     response = client.post(f"/book/{service.slug}/{practitioner.slug}/garbage/", DETAILS)
     assert response.status_code == 400
