@@ -47,6 +47,22 @@ class PatientDetails:
     reason: str = ""
 
 
+def check_bookable_time(start: datetime, now: datetime, rules: BookingRules) -> None:
+    """Raise ``NotBookable`` for times in the past, inside the notice or beyond the window."""
+    if start <= now:
+        raise NotBookable("That time has already passed.")
+    if start < now + rules.minimum_notice:
+        raise NotBookable(
+            f"That time is too soon: we need {rules.minimum_notice_hours} hours' notice "
+            "to book online. Please phone us for anything sooner."
+        )
+    if start > now + rules.booking_window:
+        raise NotBookable(
+            f"That time is too far ahead: you can book up to "
+            f"{rules.booking_window_days} days ahead."
+        )
+
+
 def is_free(
     service: Service,
     practitioner: Practitioner,

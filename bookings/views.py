@@ -17,10 +17,11 @@ from .availability import by_local_day, clinic_timezone, load_schedule, local_to
 from .booking import (
     BookingError,
     NeedsAssessment,
+    NotBookable,
     SlotTaken,
-    TooLateToChange,
     book_appointment,
     cancel_appointment,
+    check_bookable_time,
     is_free,
     nearest_free_times,
     reschedule_appointment,
@@ -50,22 +51,6 @@ def parse_start(value: str) -> datetime:
     if start is None:
         raise BadStart("That time does not exist: the clocks go forward then.")
     return start
-
-
-def check_bookable_time(start: datetime, now: datetime, rules: BookingRules) -> None:
-    """Raise ``BadStart`` for times in the past, inside the notice or beyond the window."""
-    if start <= now:
-        raise BadStart("That time has already passed.")
-    if start < now + rules.minimum_notice:
-        raise BadStart(
-            f"That time is too soon: we need {rules.minimum_notice_hours} hours' notice "
-            "to book online. Please phone us for anything sooner."
-        )
-    if start > now + rules.booking_window:
-        raise BadStart(
-            f"That time is too far ahead: you can book up to "
-            f"{rules.booking_window_days} days ahead."
-        )
 
 
 def parse_week(value: str | None, today: date) -> date:
@@ -163,7 +148,7 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         return _problem(request, service, practitioner, str(problem), now, status=400)
     try:
         check_bookable_time(start_at, now, rules)
-    except BadStart as problem:
+    except NotBookable as problem:
         return _problem(request, service, practitioner, str(problem), start_at, status=400)
 
     context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
@@ -242,9 +227,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         else:
             try:
                 cancel_appointment(appointment, by="patient", now=now)
-            except TooLateToChange as error:
-                problem, status = str(error), 409
-            except BookingError as error:
+            except BookingError as error:  # too late to cancel online, or already cancelled
                 problem, status = str(error), 409
             else:
                 messages.success(request, "Your appointment is cancelled. Its time is free again.")
@@ -310,7 +293,7 @@ def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
     try:
         new_start = parse_start(start)
         check_bookable_time(new_start, now, rules)
-    except BadStart as problem:
+    except (BadStart, NotBookable) as problem:
         return _move_problem(request, appointment, str(problem), 400)
     if not is_free(appointment.service, appointment.practitioner, new_start, now, appointment):
         return _move_problem(request, appointment, "That time is not free.", 409)
