@@ -313,3 +313,25 @@ def test_the_week_page_needs_a_small_fixed_number_of_queries(
         make_appointment(practitioner, service, days_ahead(day, 10))
     with django_assert_max_num_queries(10):
         client.get(f"/book/{service.slug}/?practitioner={practitioner_param}")
+
+
+@pytest.mark.parametrize(
+    ("in_the_url", "utc_hour"),
+    [
+        ("2026-03-29T09:00", 8),  # spring change: BST, UTC+1
+        ("2026-03-29T15:00", 14),
+        ("2026-10-25T09:00", 9),  # autumn change: back to GMT
+        ("2026-10-25T15:00", 15),
+    ],
+)
+def test_a_start_in_the_url_is_clinic_local_time_on_the_clock_change_days(in_the_url, utc_hour):
+    from datetime import UTC, datetime
+
+    from bookings.templatetags.bookings_tags import local_iso
+    from bookings.views import parse_start
+
+    start = parse_start(in_the_url)
+    assert start.astimezone(UTC) == datetime(
+        *map(int, in_the_url[:10].split("-")), utc_hour, tzinfo=UTC
+    )
+    assert local_iso(start) == in_the_url
