@@ -8,6 +8,7 @@ an exclusion constraint backs the check up, so two servers can never double-book
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,9 @@ from django.utils import timezone
 from . import emails
 from .availability import Slot, load_schedule, nearest
 from .models import Appointment, BookingRules, Practitioner, Service
+
+
+logger = logging.getLogger(__name__)
 
 
 class BookingError(Exception):
@@ -149,7 +153,9 @@ def book_appointment(
             transaction.on_commit(lambda: emails.send_booking_emails(appointment.pk))
     except IntegrityError as error:
         # The exclusion constraint (Postgres): another server booked the same time.
+        logger.info("Booking refused by the database: %s at %s was just taken", practitioner, start)
         raise SlotTaken("Sorry, that time was just taken.") from error
+    logger.info("Booked appointment %s: %s at %s", appointment.pk, practitioner, start)
     return appointment
 
 
@@ -185,6 +191,7 @@ def cancel_appointment(
         appointment.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         if notify:
             transaction.on_commit(lambda: emails.send_cancellation(appointment.pk))
+    logger.info("Cancelled appointment %s (by %s)", appointment.pk, appointment.cancelled_by)
     return appointment
 
 
@@ -214,6 +221,7 @@ def reschedule_appointment(
             transaction.on_commit(lambda: emails.send_rescheduled(appointment.pk, previous_start))
     except IntegrityError as error:
         raise SlotTaken("Sorry, that time is no longer free.") from error
+    logger.info("Moved appointment %s to %s", appointment.pk, new_start)
     return appointment
 
 

@@ -45,7 +45,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
         f"Phone: {clinic.phone}",
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    # Later versions (moves, cancellation) must outrank the first one.
-    event.add("sequence", int(datetime.now(UTC).timestamp()) if appointment.pk else 0)
+    # Each version we send (move, cancellation, reminder) must outrank the earlier ones.
+    event.add("sequence", max(0, int((datetime.now(UTC) - appointment.created_at).total_seconds())))
     calendar.add_component(event)
     return calendar.to_ical()
