@@ -19,7 +19,6 @@ from . import emails
 from .availability import Slot, load_schedule, nearest
 from .models import Appointment, BookingRules, Practitioner, Service
 
-
 logger = logging.getLogger(__name__)
 
 
