@@ -39,10 +39,11 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     event.add(
         "location", f"{clinic.name}, {clinic.street_address}, {clinic.locality} {clinic.postcode}"
     )
+    # No private link here: calendars get shared; the link stays in the email.
     event.add(
         "description",
-        f"To cancel or change it: {settings.SITE_URL}{appointment.get_absolute_url()}\n"
-        f"Phone: {clinic.phone}",
+        f"To cancel or change it, use the link in your confirmation email "
+        f"or phone {clinic.phone}.",
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Each version we send (move, cancellation, reminder) must outrank the earlier ones.

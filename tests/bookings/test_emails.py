@@ -125,3 +125,8 @@ def test_resend_confirmation_sends_it_again(booked):
     assert emails.send_confirmation(booked.pk)
     assert mail.outbox[0].to == ["ann@example.com"]
     assert Appointment.objects.get().confirmation_sent_at is not None
+
+
+def test_the_calendar_file_does_not_carry_the_private_link(booked):
+    content = mail.outbox[0].attachments[0][1]
+    assert booked.token not in (content.decode() if isinstance(content, bytes) else content)
