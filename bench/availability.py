@@ -10,6 +10,7 @@ a temporary SQLite file, or BENCH_DATABASE_URL (its bookings tables are emptied!
 
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -110,4 +111,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        connection.close()
+        shutil.rmtree(scratch, ignore_errors=True)
