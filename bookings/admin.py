@@ -169,9 +169,14 @@ class AppointmentAdmin(admin.ModelAdmin):
         with transaction.atomic():
             # The same lock as online booking, so a phone booking cannot race a web one.
             Practitioner.objects.select_for_update().get(pk=obj.practitioner_id)
+            if change and "start" in form.changed_data:
+                obj.reminder_sent_at = None  # the new day gets its own reminder
             super().save_model(request, obj, form, change)
             if not change and obj.patient_email:
                 transaction.on_commit(lambda: emails.send_booking_emails(obj.pk))
+            elif change and "start" in form.changed_data and obj.is_active:
+                previous_start = form.initial["start"]
+                transaction.on_commit(lambda: emails.send_rescheduled(obj.pk, previous_start))
 
     @admin.action(description="Cancel and tell the patient", permissions=["change"])
     def cancel_with_notice(self, request, queryset):
@@ -252,9 +257,12 @@ class AppointmentAdmin(admin.ModelAdmin):
             first_day -= timedelta(days=first_day.weekday())
         length = 7 if span == "week" else 1
         practitioners = list(Practitioner.objects.active())
-        chosen = next(
-            (p for p in practitioners if str(p.pk) == request.GET.get("practitioner")), None
-        )
+        # A practitioner with a login sees their own diary first.
+        if "practitioner" in request.GET:
+            wanted = request.GET["practitioner"]
+        else:
+            wanted = _own_practitioner_id(request.user)
+        chosen = next((p for p in practitioners if str(p.pk) == str(wanted)), None)
         tz = timezone.get_current_timezone()
         start = datetime.combine(first_day, time(0), tzinfo=tz)
         end = datetime.combine(first_day + timedelta(days=length), time(0), tzinfo=tz)
@@ -279,6 +287,11 @@ class AppointmentAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:bookings_appointment_changelist"),
         }
         return TemplateResponse(request, "admin/bookings/appointment/diary.html", context)
+
+
+def _own_practitioner_id(user) -> int | None:
+    practitioner = Practitioner.objects.filter(user=user).only("pk").first()
+    return practitioner.pk if practitioner else None
 
 
 def _csv_safe(value: str) -> str:

@@ -147,3 +147,37 @@ def test_reception_can_book_a_free_time_by_phone(reception, service, practitione
 
 def test_the_diary_survives_an_odd_date(reception, db):
     assert reception.get(f"{CHANGELIST}diary/?date=9999-12-31&span=week").status_code == 200
+
+
+def test_a_practitioner_with_a_login_sees_their_own_diary_first(reception, service, practitioner):
+    practitioner.user = User.objects.get(username="someone")
+    practitioner.save()
+    response = reception.get(f"{CHANGELIST}diary/")
+    assert response.context["chosen"] == practitioner
+
+
+def test_moving_an_appointment_in_the_admin_tells_the_patient(
+    reception, service, practitioner, django_capture_on_commit_callbacks
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    new_start = days_ahead(3, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reception.post(
+            f"{CHANGELIST}{appointment.pk}/change/",
+            {
+                "service": service.pk,
+                "practitioner": practitioner.pk,
+                "start_0": new_start.strftime("%d/%m/%Y"),
+                "start_1": new_start.strftime("%H:%M"),
+                "status": "confirmed",
+                "patient_name": "Ann Runner",
+                "patient_email": "ann@example.com",
+                "patient_phone": "07700 900123",
+                "reason": "",
+            },
+        )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.start == new_start
+    assert appointment.blocked_until == new_start + service.duration + service.buffer
+    assert mail.outbox[0].subject.startswith("Moved")
