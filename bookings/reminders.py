@@ -1,4 +1,4 @@
-"""Reminders, retries of unsent confirmations, and the retention purge.
+"""Reminders the day before, and retries of confirmations that did not go out.
 
 Each function is idempotent, so cron may run it as often as it likes.
 """
@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from . import emails
 from .models import Appointment
-
-ANONYMISED_NAME = "(removed)"
 
 
 def send_reminders(today: date | None = None) -> tuple[int, int]:
@@ -57,17 +53,3 @@ def send_pending_confirmations(now: datetime | None = None) -> tuple[int, int]:
         else:
             failed += 1
     return sent, failed
-
-
-def purge_appointments(now: datetime | None = None) -> int:
-    """Anonymise patient details of appointments older than BOOKING_RETENTION_DAYS."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.BOOKING_RETENTION_DAYS)
-    with transaction.atomic():
-        return Appointment.objects.to_anonymise(cutoff).update(
-            patient_name=ANONYMISED_NAME,
-            patient_email="",
-            patient_phone="",
-            reason="",
-            anonymised_at=now,
-        )

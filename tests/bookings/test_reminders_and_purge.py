@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings.models import Appointment
-from bookings.reminders import purge_appointments, send_reminders
+from bookings.reminders import send_reminders
+from bookings.retention import purge_appointments
 
 from .factories import days_ahead, make_appointment
 

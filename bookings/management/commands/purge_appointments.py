@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bookings.reminders import purge_appointments
+from bookings.retention import purge_appointments
 
 
 class Command(BaseCommand):
