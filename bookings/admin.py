@@ -111,6 +111,9 @@ class AppointmentForm(forms.ModelForm):
             cleaned.get("start"),
         )
         if service and practitioner and start:
+            # The admin's change view runs in one transaction: this lock (the same one
+            # online booking takes) holds until the save, so the check cannot go stale.
+            Practitioner.objects.select_for_update().get(pk=practitioner.pk)
             self.instance.end = start + service.duration
             self.instance.blocked_until = self.instance.end + service.buffer
             active = cleaned.get("status") != Appointment.Status.CANCELLED
