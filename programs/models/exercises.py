@@ -56,6 +56,10 @@ class Exercise(models.Model):
     default_rest_seconds = models.PositiveSmallIntegerField("rest (seconds)", null=True, blank=True)
     per_side = models.BooleanField(default=False, help_text="Done on each leg in turn.")
 
+    evidence = models.TextField(
+        "what the research says", blank=True,
+        help_text="Plain text. Name the source of every figure, and add it under references.",
+    )
     safety_note = models.TextField(blank=True)
     image = models.ImageField(
         upload_to="exercises/", blank=True, validators=[FileExtensionValidator(IMAGE_EXTENSIONS)]

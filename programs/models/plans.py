@@ -149,13 +149,13 @@ class PlanWeek(models.Model):
         super().save(*args, **kwargs)
         _touch_plan([self.plan_id])
 
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#week-{self.number}"
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         _touch_plan([self.plan_id])
         return result
-
-    def get_absolute_url(self) -> str:
-        return f"{self.plan.get_absolute_url()}#week-{self.number}"
 
     @transaction.atomic
     def duplicate(self) -> "PlanWeek":
@@ -217,6 +217,9 @@ class Session(models.Model):
         super().save(*args, **kwargs)
         _touch_plan(self._plan_ids())
 
+    def get_absolute_url(self) -> str:
+        return self.week.get_absolute_url()
+
     def delete(self, *args, **kwargs):
         plan_ids = list(self._plan_ids())
         result = super().delete(*args, **kwargs)
@@ -225,9 +228,6 @@ class Session(models.Model):
 
     def _plan_ids(self):
         return PlanWeek.objects.filter(pk=self.week_id).values("plan_id")
-
-    def get_absolute_url(self) -> str:
-        return self.week.get_absolute_url()
 
 
 class Prescription(models.Model):
