@@ -107,6 +107,10 @@ class Exercise(models.Model):
         return reverse("programs:exercise_detail", kwargs={"slug": self.slug})
 
     @property
+    def is_public(self) -> bool:
+        return self.is_published
+
+    @property
     def default_dose(self) -> str:
         return describe_dose(
             sets=self.default_sets,

@@ -85,6 +85,10 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:plan_detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_public(self) -> bool:
+        return self.is_published
+
     @cached_property
     def description_html(self) -> SafeString:
         return render_markdown(self.description)
