@@ -53,7 +53,10 @@ class CalendarStartForm(forms.Form):
         label="First day of the plan",
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Give the start as a date written YYYY-MM-DD."},
+        error_messages={
+            "invalid": "Give the start as a date written YYYY-MM-DD.",
+            "required": "Give the first day of the plan as ?start=YYYY-MM-DD.",
+        },
     )
 
     def clean_start(self) -> date:
