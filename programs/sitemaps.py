@@ -1,9 +1,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-# Items are lists, not querysets: the sitemap then needs no COUNT query per section.
-
 from .models import Article, Exercise, Plan
+
+# Items are lists, not querysets: the sitemap then needs no COUNT query per section.
 
 
 class StaticPagesSitemap(Sitemap):
