@@ -91,12 +91,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self._publish_now_if_undated()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("programs:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before constraints are checked: a published article needs its date.
+        self._publish_now_if_undated()
+
+    def _publish_now_if_undated(self) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_public(self) -> bool:

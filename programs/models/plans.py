@@ -258,7 +258,7 @@ class Prescription(models.Model):
             ),
             models.CheckConstraint(condition=Q(sets__gte=1), name="prescription_sets_positive"),
             models.CheckConstraint(
-                condition=~Q(reps="") | Q(hold_seconds__gte=1),
+                condition=~Q(reps="") | Q(hold_seconds__isnull=False, hold_seconds__gte=1),
                 name="prescription_has_reps_or_hold",
                 violation_error_message="Give reps, a hold time, or both.",
             ),
