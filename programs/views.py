@@ -1,5 +1,5 @@
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -41,6 +41,8 @@ class ConditionalGetMixin:
         if response is None:
             response = self.render_to_response(self.get_context_data(object=self.object))
         response.headers["Last-Modified"] = http_date(timestamp)
+        # Browsers keep the page but check back each time, so an edit shows at once.
+        patch_cache_control(response, no_cache=True)
         return response
 
 

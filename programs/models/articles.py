@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -8,6 +9,9 @@ from django.utils.safestring import SafeString
 
 from ..formatting import render_markdown
 from .exercises import IMAGE_EXTENSIONS
+
+# /articles/feed/ is the feed, not an article.
+RESERVED_SLUGS = {"feed"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -98,6 +102,8 @@ class Article(models.Model):
         return reverse("programs:article_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is taken by a page of the site."})
         # Before constraints are checked: a published article needs its date.
         self._publish_now_if_undated()
 

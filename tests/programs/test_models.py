@@ -103,3 +103,10 @@ def test_a_stretch_dose_reads_as_a_hold_range_and_repeats():
 
 def test_reps_per_set_read_as_a_list():
     assert describe_dose(sets=3, reps="12/10/8") == "3 sets of 12, 10 and 8 reps"
+
+
+def test_an_article_cannot_take_the_feeds_address():
+    article = make_article()
+    article.slug = "feed"
+    with pytest.raises(ValidationError):
+        article.full_clean()

@@ -125,3 +125,7 @@ def test_the_plan_page_is_sent_again_after_a_dose_changes(client):
     url = plan.get_absolute_url()
     old = http_date(plan.updated_at.timestamp() - 60)
     assert client.get(url, headers={"If-Modified-Since": old}).status_code == 200
+
+
+def test_article_pages_ask_browsers_to_check_back_before_reusing_them(client):
+    assert "no-cache" in client.get(ARTICLE).headers["Cache-Control"]
