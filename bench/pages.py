@@ -88,19 +88,29 @@ def build_content() -> None:
     exercises = []
     for n in range(100):
         exercise = Exercise.objects.create(
-            name=f"Bench exercise {n}", slug=f"bench-exercise-{n}",
+            name=f"Bench exercise {n}",
+            slug=f"bench-exercise-{n}",
             summary="A hamstring strength exercise for runners.",
-            steps="Set up.\nLower slowly.\nReturn.", coaching_cues="Slow.\nControlled.",
-            category=Exercise.Category.STRENGTH, default_sets=3, default_reps="8",
+            steps="Set up.\nLower slowly.\nReturn.",
+            coaching_cues="Slow.\nControlled.",
+            category=Exercise.Category.STRENGTH,
+            default_sets=3,
+            default_reps="8",
         )
         exercise.equipment.add(equipment[n % 10])
         exercise.target_muscles.add(muscles[n % len(muscles)])
         exercise.references.add(reference)
         exercises.append(exercise)
     plan = Plan.objects.create(
-        title="Bench 10-week plan", slug="bench-10-week-plan", summary="Benchmark plan.",
-        audience="Runners.", duration_weeks=10, sessions_per_week=3, equipment="A mat.",
-        description="Three sessions a week.", is_published=True,
+        title="Bench 10-week plan",
+        slug="bench-10-week-plan",
+        summary="Benchmark plan.",
+        audience="Runners.",
+        duration_weeks=10,
+        sessions_per_week=3,
+        equipment="A mat.",
+        description="Three sessions a week.",
+        is_published=True,
     )
     for number in range(1, 11):
         week = PlanWeek.objects.create(plan=plan, number=number)
@@ -109,14 +119,22 @@ def build_content() -> None:
             session = Session.objects.create(week=week, day_of_week=day, title="Strength")
             for order in range(1, 4):
                 Prescription.objects.create(
-                    session=session, exercise=exercises[(number * day + order) % 100],
-                    order=order, sets=3, reps="12/10/8", rest_seconds=90,
+                    session=session,
+                    exercise=exercises[(number * day + order) % 100],
+                    order=order,
+                    sets=3,
+                    reps="12/10/8",
+                    rest_seconds=90,
                 )
     source = Article.objects.get(slug="why-hamstring-strength-matters-for-runners")
     for n in range(30):
         article = Article.objects.create(
-            title=f"Bench article {n} on hamstring strength", slug=f"bench-article-{n}",
-            summary=source.summary, body=source.body, author="Bench", status="published",
+            title=f"Bench article {n} on hamstring strength",
+            slug=f"bench-article-{n}",
+            summary=source.summary,
+            body=source.body,
+            author="Bench",
+            status="published",
         )
         article.tags.set(source.tags.all())
 
@@ -161,8 +179,10 @@ def main() -> None:
     print("| Page | URL | Median server time | Queries (cold / warm cache) | x trivial view |")
     print("| --- | --- | ---: | ---: | ---: |")
     for name, url, median_ms, cold, warm in rows:
-        print(f"| {name} | `{url}` | {median_ms:.2f} ms | {cold} / {warm} | "
-              f"{median_ms / baseline:.1f} |")
+        print(
+            f"| {name} | `{url}` | {median_ms:.2f} ms | {cold} / {warm} | "
+            f"{median_ms / baseline:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,9 @@ from .models import (
 
 
 def _site_link(obj, label: str):
-    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                       obj.get_absolute_url(), label)
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+    )
 
 
 @admin.register(Tag, Muscle, Equipment)
@@ -46,9 +47,14 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "author"]}),
-        ("Publishing", {"fields": ["status", "published_at"],
-                        "description": "Drafts and articles scheduled for later are visible "
-                                       "only to staff, who can preview them on the site."}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Drafts and articles scheduled for later are visible "
+                "only to staff, who can preview them on the site.",
+            },
+        ),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
         ("Search engines and sharing", {"fields": ["seo_title", "seo_description"]}),
         ("Links", {"fields": ["tags", "related_exercises", "related_plans", "references"]}),
@@ -66,19 +72,33 @@ class ExerciseAdmin(admin.ModelAdmin):
     list_editable = ["is_published"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["target_muscles", "equipment", "easier_variation",
-                           "harder_variation", "references"]
+    autocomplete_fields = [
+        "target_muscles",
+        "equipment",
+        "easier_variation",
+        "harder_variation",
+        "references",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "category", "level", "is_published"]}),
-        ("How to do it", {"fields": ["steps", "coaching_cues", "common_mistakes",
-                                     "safety_note"]}),
-        ("Default dose", {"fields": [("default_sets", "default_reps"),
-                                     ("default_hold_seconds", "default_hold_seconds_max"),
-                                     "default_rest_seconds", "per_side"]}),
+        ("How to do it", {"fields": ["steps", "coaching_cues", "common_mistakes", "safety_note"]}),
+        (
+            "Default dose",
+            {
+                "fields": [
+                    ("default_sets", "default_reps"),
+                    ("default_hold_seconds", "default_hold_seconds_max"),
+                    "default_rest_seconds",
+                    "per_side",
+                ]
+            },
+        ),
         ("What it works and needs", {"fields": ["target_muscles", "equipment"]}),
         ("Image", {"fields": ["image", "image_alt"]}),
-        ("Variations and sources", {"fields": ["easier_variation", "harder_variation",
-                                               "evidence", "references"]}),
+        (
+            "Variations and sources",
+            {"fields": ["easier_variation", "harder_variation", "evidence", "references"]},
+        ),
     ]
 
     @admin.display(description="On the site")
@@ -101,16 +121,21 @@ class PlanWeekInline(admin.TabularInline):
         if not week.pk:
             return "Save the week first, then add its sessions."
         links = format_html_join(
-            "", '<li><a href="{}">{}: {}</a></li>',
+            "",
+            '<li><a href="{}">{}: {}</a></li>',
             (
-                (reverse("admin:programs_session_change", args=[s.pk]),
-                 s.get_day_of_week_display(), s.title)
+                (
+                    reverse("admin:programs_session_change", args=[s.pk]),
+                    s.get_day_of_week_display(),
+                    s.title,
+                )
                 for s in week.sessions.all()
             ),
         )
         add_url = reverse("admin:programs_session_add") + f"?week={week.pk}"
-        return format_html('<ul class="plan-admin-sessions">{}</ul><a href="{}">Add a session</a>',
-                           links, add_url)
+        return format_html(
+            '<ul class="plan-admin-sessions">{}</ul><a href="{}">Add a session</a>', links, add_url
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sessions", "references")
@@ -118,16 +143,26 @@ class PlanWeekInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "level", "duration_weeks", "sessions_per_week", "is_published",
-                    "is_featured", "updated_at", "preview"]
+    list_display = [
+        "title",
+        "level",
+        "duration_weeks",
+        "sessions_per_week",
+        "is_published",
+        "is_featured",
+        "updated_at",
+        "preview",
+    ]
     list_filter = ["is_published", "is_featured", "level"]
     search_fields = ["title", "summary", "audience"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PlanWeekInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "level", "is_published", "is_featured"]}),
-        ("Who it is for and what it needs", {"fields": ["audience", "duration_weeks",
-                                                        "sessions_per_week", "equipment"]}),
+        (
+            "Who it is for and what it needs",
+            {"fields": ["audience", "duration_weeks", "sessions_per_week", "equipment"]},
+        ),
         ("Description", {"fields": ["description"]}),
     ]
 
@@ -178,8 +213,16 @@ class PlanWeekAdmin(admin.ModelAdmin):
 class PrescriptionInline(admin.TabularInline):
     model = Prescription
     extra = 1
-    fields = ["order", "exercise", "sets", "reps", "hold_seconds", "rest_seconds", "per_side",
-              "notes"]
+    fields = [
+        "order",
+        "exercise",
+        "sets",
+        "reps",
+        "hold_seconds",
+        "rest_seconds",
+        "per_side",
+        "notes",
+    ]
     autocomplete_fields = ["exercise"]
 
 
@@ -201,8 +244,9 @@ class SessionAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(f"{url}#weeks-tab")
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._back_to_plan(request, obj, super().response_add(request, obj,
-                                                                     post_url_continue))
+        return self._back_to_plan(
+            request, obj, super().response_add(request, obj, post_url_continue)
+        )
 
     def response_change(self, request, obj):
         return self._back_to_plan(request, obj, super().response_change(request, obj))

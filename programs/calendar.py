@@ -14,8 +14,10 @@ def session_date(start: date, week_number: int, day_of_week: int) -> date:
 
 
 def _describe(session: Session, plan_url: str) -> str:
-    lines = [f"{p.exercise.name}: {p.dose}" + (f" ({p.notes})" if p.notes else "")
-             for p in session.prescriptions.all()]
+    lines = [
+        f"{p.exercise.name}: {p.dose}" + (f" ({p.notes})" if p.notes else "")
+        for p in session.prescriptions.all()
+    ]
     if session.notes:
         lines.append(session.notes)
     if session.week.notes:

@@ -44,8 +44,9 @@ class PlanFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search articles, exercises and plans", max_length=200,
-                        required=False)
+    q = forms.CharField(
+        label="Search articles, exercises and plans", max_length=200, required=False
+    )
 
 
 class CalendarStartForm(forms.Form):

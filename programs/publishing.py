@@ -24,7 +24,13 @@ def preview_notice(obj) -> dict[str, str] | None:
     published_at = getattr(obj, "published_at", None)
     if getattr(obj, "is_scheduled", False) and published_at:
         when = date_format(localtime(published_at), "j F Y, H:i")
-        return {"label": "Scheduled", "admin_url": admin_url,
-                "message": f"the public will see this page from {when}."}
-    return {"label": "Draft", "admin_url": admin_url,
-            "message": "only staff can see this page until it is published."}
+        return {
+            "label": "Scheduled",
+            "admin_url": admin_url,
+            "message": f"the public will see this page from {when}.",
+        }
+    return {
+        "label": "Draft",
+        "admin_url": admin_url,
+        "message": "only staff can see this page until it is published.",
+    }

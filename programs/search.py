@@ -46,8 +46,13 @@ def search(query: str) -> list[SearchResult]:
         # published() reads the clock, so it is asked on every search.
         for item in ranked(model.objects.published(), query)[:LIMIT_PER_KIND]:
             results.append(
-                SearchResult(kind, getattr(item, title_field), item.summary,
-                             item.get_absolute_url(), float(item.rank))
+                SearchResult(
+                    kind,
+                    getattr(item, title_field),
+                    item.summary,
+                    item.get_absolute_url(),
+                    float(item.rank),
+                )
             )
     return sorted(results, key=lambda result: -result.rank)
 
@@ -84,8 +89,10 @@ def _simple_ranked(queryset: QuerySet, query: str) -> QuerySet:
         )
         rank = rank + Case(
             *(
-                When(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields[weight])),
-                     then=Value(points[weight]))
+                When(
+                    reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields[weight])),
+                    then=Value(points[weight]),
+                )
                 for weight in ("A", "B", "C")
             ),
             default=Value(0),

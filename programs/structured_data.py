@@ -53,8 +53,9 @@ def for_plan(plan: Plan, absolute) -> JsonLd:
         "activityDuration": f"P{plan.duration_weeks}W",
         "activityFrequency": f"Up to {plan.sessions_per_week} sessions a week",
         "exerciseType": "Strength training",
-        "citation": [{"@type": "CreativeWork", "name": r.citation, "url": r.link}
-                     for r in plan.references],
+        "citation": [
+            {"@type": "CreativeWork", "name": r.citation, "url": r.link} for r in plan.references
+        ],
     }
 
 
@@ -78,8 +79,7 @@ def for_clinic(clinic: ClinicDetails, absolute) -> JsonLd:
     }
 
 
-BUILDERS = {Article: for_article, Exercise: for_exercise, Plan: for_plan,
-            ClinicDetails: for_clinic}
+BUILDERS = {Article: for_article, Exercise: for_exercise, Plan: for_plan, ClinicDetails: for_clinic}
 
 
 def json_ld(obj, absolute) -> JsonLd:

@@ -6,242 +6,711 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Equipment',
+            name="Equipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'equipment',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name_plural": "equipment",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Muscle',
+            name="Muscle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160)),
-                ('slug', models.SlugField(max_length=160, unique=True)),
-                ('summary', models.CharField(help_text='One or two sentences for listings.', max_length=300)),
-                ('audience', models.TextField(verbose_name='who it is for')),
-                ('level', models.CharField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], default='beginner', max_length=20)),
-                ('duration_weeks', models.PositiveSmallIntegerField(verbose_name='weeks')),
-                ('sessions_per_week', models.PositiveSmallIntegerField(help_text='The most sessions in any week (early weeks may have fewer).')),
-                ('equipment', models.CharField(help_text='What a runner needs, in plain words.', max_length=200)),
-                ('description', models.TextField(help_text='Markdown, as for articles.')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('is_featured', models.BooleanField(default=False, verbose_name='featured on the home page')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, help_text='Also moves when a week, session or exercise dose changes.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160)),
+                ("slug", models.SlugField(max_length=160, unique=True)),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for listings.", max_length=300
+                    ),
+                ),
+                ("audience", models.TextField(verbose_name="who it is for")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("beginner", "Beginner"),
+                            ("intermediate", "Intermediate"),
+                            ("advanced", "Advanced"),
+                        ],
+                        default="beginner",
+                        max_length=20,
+                    ),
+                ),
+                ("duration_weeks", models.PositiveSmallIntegerField(verbose_name="weeks")),
+                (
+                    "sessions_per_week",
+                    models.PositiveSmallIntegerField(
+                        help_text="The most sessions in any week (early weeks may have fewer)."
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.CharField(
+                        help_text="What a runner needs, in plain words.", max_length=200
+                    ),
+                ),
+                ("description", models.TextField(help_text="Markdown, as for articles.")),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "is_featured",
+                    models.BooleanField(default=False, verbose_name="featured on the home page"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        auto_now=True,
+                        help_text="Also moves when a week, session or exercise dose changes.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('duration_weeks__gte', 1)), name='plan_lasts_at_least_a_week'), models.CheckConstraint(condition=models.Q(('sessions_per_week__gte', 1), ('sessions_per_week__lte', 7)), name='plan_sessions_per_week_1_to_7')],
+                "ordering": ["title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("duration_weeks__gte", 1)),
+                        name="plan_lasts_at_least_a_week",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("sessions_per_week__gte", 1), ("sessions_per_week__lte", 7)
+                        ),
+                        name="plan_sessions_per_week_1_to_7",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('short_name', models.CharField(help_text='How pages cite it in the text, e.g. Petersen et al. 2011.', max_length=80)),
-                ('citation', models.TextField(help_text='Full citation: authors, title, journal, year.')),
-                ('doi', models.CharField(blank=True, help_text='For example 10.1177/...', max_length=100, verbose_name='DOI')),
-                ('url', models.URLField(blank=True, help_text='When the source has no DOI.', verbose_name='link')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="How pages cite it in the text, e.g. Petersen et al. 2011.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "citation",
+                    models.TextField(help_text="Full citation: authors, title, journal, year."),
+                ),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example 10.1177/...",
+                        max_length=100,
+                        verbose_name="DOI",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True, help_text="When the source has no DOI.", verbose_name="link"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['short_name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('doi', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='reference_has_doi_or_link', violation_error_message='Give the DOI or a link, so readers can find it.')],
+                "ordering": ["short_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("doi", ""), _negated=True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="reference_has_doi_or_link",
+                        violation_error_message="Give the DOI or a link, so readers can find it.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlanWeek',
+            name="PlanWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('phase', models.CharField(choices=[('introduction', 'Introduction'), ('build', 'Build'), ('deload', 'Deload'), ('maintenance', 'Maintenance')], default='build', max_length=20)),
-                ('notes', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weeks', to='programs.plan')),
-                ('references', models.ManyToManyField(blank=True, help_text='The published protocol this week follows.', related_name='plan_weeks', to='programs.reference')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Introduction"),
+                            ("build", "Build"),
+                            ("deload", "Deload"),
+                            ("maintenance", "Maintenance"),
+                        ],
+                        default="build",
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weeks",
+                        to="programs.plan",
+                    ),
+                ),
+                (
+                    "references",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The published protocol this week follows.",
+                        related_name="plan_weeks",
+                        to="programs.reference",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('summary', models.CharField(help_text='One or two sentences for listings.', max_length=300)),
-                ('steps', models.TextField(help_text='One step per line, in order.')),
-                ('coaching_cues', models.TextField(blank=True, help_text='One cue per line.')),
-                ('common_mistakes', models.TextField(blank=True, help_text='One mistake per line.')),
-                ('category', models.CharField(choices=[('strength', 'Strength'), ('eccentric', 'Eccentric strength'), ('stretch', 'Stretch'), ('mobility', 'Mobility'), ('drill', 'Running drill')], max_length=20)),
-                ('level', models.CharField(choices=[('beginner', 'Beginner'), ('intermediate', 'Intermediate'), ('advanced', 'Advanced')], default='beginner', max_length=20)),
-                ('default_sets', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='sets')),
-                ('default_reps', models.CharField(blank=True, help_text='8, 6-8, or one figure per set such as 12/10/8.', max_length=30, validators=[django.core.validators.RegexValidator('^\\d{1,3}(-\\d{1,3})?(/\\d{1,3}(-\\d{1,3})?)*$', 'Write reps as a number (8), a range (6-8) or one figure per set (12/10/8).')], verbose_name='reps')),
-                ('default_hold_seconds', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='hold (seconds)')),
-                ('default_hold_seconds_max', models.PositiveSmallIntegerField(blank=True, help_text='For a range such as 5 to 10.', null=True, verbose_name='hold up to (seconds)')),
-                ('default_rest_seconds', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rest (seconds)')),
-                ('per_side', models.BooleanField(default=False, help_text='Done on each leg in turn.')),
-                ('evidence', models.TextField(blank=True, help_text='Plain text. Name the source of every figure, and add it under references.', verbose_name='what the research says')),
-                ('safety_note', models.TextField(blank=True)),
-                ('image', models.ImageField(blank=True, upload_to='exercises/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'])])),
-                ('image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=200, verbose_name='image alt text')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('easier_variation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programs.exercise')),
-                ('equipment', models.ManyToManyField(blank=True, related_name='exercises', to='programs.equipment')),
-                ('harder_variation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programs.exercise')),
-                ('target_muscles', models.ManyToManyField(blank=True, related_name='exercises', to='programs.muscle')),
-                ('references', models.ManyToManyField(blank=True, related_name='exercises', to='programs.reference')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for listings.", max_length=300
+                    ),
+                ),
+                ("steps", models.TextField(help_text="One step per line, in order.")),
+                ("coaching_cues", models.TextField(blank=True, help_text="One cue per line.")),
+                (
+                    "common_mistakes",
+                    models.TextField(blank=True, help_text="One mistake per line."),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("strength", "Strength"),
+                            ("eccentric", "Eccentric strength"),
+                            ("stretch", "Stretch"),
+                            ("mobility", "Mobility"),
+                            ("drill", "Running drill"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("beginner", "Beginner"),
+                            ("intermediate", "Intermediate"),
+                            ("advanced", "Advanced"),
+                        ],
+                        default="beginner",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "default_sets",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="sets"),
+                ),
+                (
+                    "default_reps",
+                    models.CharField(
+                        blank=True,
+                        help_text="8, 6-8, or one figure per set such as 12/10/8.",
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,3}(-\\d{1,3})?(/\\d{1,3}(-\\d{1,3})?)*$",
+                                "Write reps as a number (8), a range (6-8) or one figure per set (12/10/8).",
+                            )
+                        ],
+                        verbose_name="reps",
+                    ),
+                ),
+                (
+                    "default_hold_seconds",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="hold (seconds)"
+                    ),
+                ),
+                (
+                    "default_hold_seconds_max",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="For a range such as 5 to 10.",
+                        null=True,
+                        verbose_name="hold up to (seconds)",
+                    ),
+                ),
+                (
+                    "default_rest_seconds",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="rest (seconds)"
+                    ),
+                ),
+                (
+                    "per_side",
+                    models.BooleanField(default=False, help_text="Done on each leg in turn."),
+                ),
+                (
+                    "evidence",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text. Name the source of every figure, and add it under references.",
+                        verbose_name="what the research says",
+                    ),
+                ),
+                ("safety_note", models.TextField(blank=True)),
+                (
+                    "image",
+                    models.ImageField(
+                        blank=True,
+                        upload_to="exercises/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["jpg", "jpeg", "png", "webp"]
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for people who cannot see it. Required with an image.",
+                        max_length=200,
+                        verbose_name="image alt text",
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "easier_variation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programs.exercise",
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ManyToManyField(
+                        blank=True, related_name="exercises", to="programs.equipment"
+                    ),
+                ),
+                (
+                    "harder_variation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programs.exercise",
+                    ),
+                ),
+                (
+                    "target_muscles",
+                    models.ManyToManyField(
+                        blank=True, related_name="exercises", to="programs.muscle"
+                    ),
+                ),
+                (
+                    "references",
+                    models.ManyToManyField(
+                        blank=True, related_name="exercises", to="programs.reference"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day_of_week', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('title', models.CharField(max_length=120)),
-                ('notes', models.TextField(blank=True)),
-                ('week', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='programs.planweek')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "day_of_week",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "week",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="programs.planweek",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['week', 'day_of_week'],
+                "ordering": ["week", "day_of_week"],
             },
         ),
         migrations.CreateModel(
-            name='Prescription',
+            name="Prescription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('sets', models.PositiveSmallIntegerField(default=1)),
-                ('reps', models.CharField(blank=True, help_text='8, 6-8, or one figure per set such as 12/10/8.', max_length=30, validators=[django.core.validators.RegexValidator('^\\d{1,3}(-\\d{1,3})?(/\\d{1,3}(-\\d{1,3})?)*$', 'Write reps as a number (8), a range (6-8) or one figure per set (12/10/8).')], verbose_name='reps per set')),
-                ('hold_seconds', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rest_seconds', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('per_side', models.BooleanField(default=False)),
-                ('notes', models.CharField(blank=True, max_length=200, verbose_name='tempo or notes')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programs.exercise')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prescriptions', to='programs.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                ("sets", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "reps",
+                    models.CharField(
+                        blank=True,
+                        help_text="8, 6-8, or one figure per set such as 12/10/8.",
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,3}(-\\d{1,3})?(/\\d{1,3}(-\\d{1,3})?)*$",
+                                "Write reps as a number (8), a range (6-8) or one figure per set (12/10/8).",
+                            )
+                        ],
+                        verbose_name="reps per set",
+                    ),
+                ),
+                ("hold_seconds", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rest_seconds", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("per_side", models.BooleanField(default=False)),
+                (
+                    "notes",
+                    models.CharField(blank=True, max_length=200, verbose_name="tempo or notes"),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programs.exercise",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prescriptions",
+                        to="programs.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'order'],
+                "ordering": ["session", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160)),
-                ('slug', models.SlugField(max_length=160, unique=True)),
-                ('summary', models.CharField(help_text='One or two sentences for listings.', max_length=300)),
-                ('body', models.TextField(help_text='Markdown: ## for a heading, - for a list item, **bold**, [link](https://...).')),
-                ('hero_image', models.ImageField(blank=True, upload_to='articles/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'])])),
-                ('hero_image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=200, verbose_name='hero image alt text')),
-                ('author', models.CharField(help_text='The practitioner or staff member.', max_length=120)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('published_at', models.DateTimeField(blank=True, help_text='A time in the future schedules the article. Empty: now, when published.', null=True, verbose_name='publish at')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('seo_title', models.CharField(blank=True, help_text='For search engines; the title if empty.', max_length=70, verbose_name='SEO title')),
-                ('seo_description', models.CharField(blank=True, help_text='For search results and link previews; the summary if empty.', max_length=160, verbose_name='SEO description')),
-                ('related_exercises', models.ManyToManyField(blank=True, related_name='articles', to='programs.exercise')),
-                ('related_plans', models.ManyToManyField(blank=True, related_name='articles', to='programs.plan')),
-                ('references', models.ManyToManyField(blank=True, related_name='articles', to='programs.reference')),
-                ('tags', models.ManyToManyField(blank=True, related_name='articles', to='programs.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160)),
+                ("slug", models.SlugField(max_length=160, unique=True)),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences for listings.", max_length=300
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: ## for a heading, - for a list item, **bold**, [link](https://...)."
+                    ),
+                ),
+                (
+                    "hero_image",
+                    models.ImageField(
+                        blank=True,
+                        upload_to="articles/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["jpg", "jpeg", "png", "webp"]
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "hero_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for people who cannot see it. Required with an image.",
+                        max_length=200,
+                        verbose_name="hero image alt text",
+                    ),
+                ),
+                (
+                    "author",
+                    models.CharField(help_text="The practitioner or staff member.", max_length=120),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="A time in the future schedules the article. Empty: now, when published.",
+                        null=True,
+                        verbose_name="publish at",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "seo_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="For search engines; the title if empty.",
+                        max_length=70,
+                        verbose_name="SEO title",
+                    ),
+                ),
+                (
+                    "seo_description",
+                    models.CharField(
+                        blank=True,
+                        help_text="For search results and link previews; the summary if empty.",
+                        max_length=160,
+                        verbose_name="SEO description",
+                    ),
+                ),
+                (
+                    "related_exercises",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="programs.exercise"
+                    ),
+                ),
+                (
+                    "related_plans",
+                    models.ManyToManyField(blank=True, related_name="articles", to="programs.plan"),
+                ),
+                (
+                    "references",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="programs.reference"
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="articles", to="programs.tag"),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='planweek',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_week_number_unique'),
+            model_name="planweek",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="plan_week_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planweek',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='plan_week_number_positive'),
+            model_name="planweek",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="plan_week_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('image', ''), models.Q(('image_alt', ''), _negated=True), _connector='OR'), name='exercise_image_has_alt_text', violation_error_message='Describe the image in its alt text.'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("image", ""), models.Q(("image_alt", ""), _negated=True), _connector="OR"
+                ),
+                name="exercise_image_has_alt_text",
+                violation_error_message="Describe the image in its alt text.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('default_sets__isnull', True), ('default_sets__gte', 1), _connector='OR'), name='exercise_sets_positive'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("default_sets__isnull", True), ("default_sets__gte", 1), _connector="OR"
+                ),
+                name="exercise_sets_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('default_hold_seconds_max__isnull', True), ('default_hold_seconds__lte', models.F('default_hold_seconds_max')), _connector='OR'), name='exercise_hold_range_in_order', violation_error_message='The longest hold cannot be shorter than the shortest.'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("default_hold_seconds_max__isnull", True),
+                    ("default_hold_seconds__lte", models.F("default_hold_seconds_max")),
+                    _connector="OR",
+                ),
+                name="exercise_hold_range_in_order",
+                violation_error_message="The longest hold cannot be shorter than the shortest.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.UniqueConstraint(fields=('week', 'day_of_week'), name='session_one_per_day_of_week', violation_error_message='This week already has a session on that day.'),
+            model_name="session",
+            constraint=models.UniqueConstraint(
+                fields=("week", "day_of_week"),
+                name="session_one_per_day_of_week",
+                violation_error_message="This week already has a session on that day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('day_of_week__lte', 6)), name='session_day_of_week_valid'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("day_of_week__lte", 6)), name="session_day_of_week_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.UniqueConstraint(fields=('session', 'order'), name='prescription_order_unique_in_session'),
+            model_name="prescription",
+            constraint=models.UniqueConstraint(
+                fields=("session", "order"), name="prescription_order_unique_in_session"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('sets__gte', 1)), name='prescription_sets_positive'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sets__gte", 1)), name="prescription_sets_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reps', ''), _negated=True), models.Q(('hold_seconds__gte', 1), ('hold_seconds__isnull', False)), _connector='OR'), name='prescription_has_reps_or_hold', violation_error_message='Give reps, a hold time, or both.'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("reps", ""), _negated=True),
+                    models.Q(("hold_seconds__gte", 1), ("hold_seconds__isnull", False)),
+                    _connector="OR",
+                ),
+                name="prescription_has_reps_or_hold",
+                violation_error_message="Give reps, a hold time, or both.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published_at'], name='programs_ar_status_0c4ba4_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "published_at"], name="programs_ar_status_0c4ba4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('hero_image', ''), models.Q(('hero_image_alt', ''), _negated=True), _connector='OR'), name='article_hero_image_has_alt_text', violation_error_message='Describe the hero image in its alt text.'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("hero_image", ""),
+                    models.Q(("hero_image_alt", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="article_hero_image_has_alt_text",
+                violation_error_message="Describe the hero image in its alt text.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='article_published_has_date'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="article_published_has_date",
+            ),
         ),
     ]

@@ -324,40 +324,77 @@ Rest between sets for as long as you need to do each rep well.
 
 def _beginner_weeks():
     """(phase, notes, sessions) per week; each session is a list of prescriptions."""
-    stretch = dict(exercise="hamstring-stretch", sets=1, reps="5-8", hold_seconds=10,
-                   per_side=True, notes="Fold a little further on each breath out.")
+    stretch = dict(
+        exercise="hamstring-stretch",
+        sets=1,
+        reps="5-8",
+        hold_seconds=10,
+        per_side=True,
+        notes="Fold a little further on each breath out.",
+    )
 
     def bridge(sets, reps):
         return dict(exercise="glute-hamstring-bridge", sets=sets, reps=reps, rest_seconds=60)
 
     def rdl(sets, reps, notes=""):
-        return dict(exercise="single-leg-romanian-deadlift", sets=sets, reps=reps,
-                    rest_seconds=60, per_side=True, notes=notes)
+        return dict(
+            exercise="single-leg-romanian-deadlift",
+            sets=sets,
+            reps=reps,
+            rest_seconds=60,
+            per_side=True,
+            notes=notes,
+        )
 
     def slider(sets, reps):
-        return dict(exercise="hamstring-slider-curl", sets=sets, reps=reps, rest_seconds=60,
-                    notes="Slide out slowly, for a count of three.")
+        return dict(
+            exercise="hamstring-slider-curl",
+            sets=sets,
+            reps=reps,
+            rest_seconds=60,
+            notes="Slide out slowly, for a count of three.",
+        )
 
     return [
-        ("introduction", "Learn the movements. Finish each set feeling you had a few reps left.",
-         [bridge(2, "10"), rdl(2, "8", "No weight yet."), stretch]),
-        ("build", "One more set of each strength exercise.",
-         [bridge(3, "10"), rdl(3, "8", "No weight yet."), stretch]),
-        ("build", "A couple more reps per set.",
-         [bridge(3, "12"), rdl(3, "10", "Add a light weight if your balance is steady."),
-          stretch]),
-        ("build", "Slider curls replace bridges. Start with a short slide.",
-         [slider(2, "6"), rdl(3, "10"), stretch]),
+        (
+            "introduction",
+            "Learn the movements. Finish each set feeling you had a few reps left.",
+            [bridge(2, "10"), rdl(2, "8", "No weight yet."), stretch],
+        ),
+        (
+            "build",
+            "One more set of each strength exercise.",
+            [bridge(3, "10"), rdl(3, "8", "No weight yet."), stretch],
+        ),
+        (
+            "build",
+            "A couple more reps per set.",
+            [
+                bridge(3, "12"),
+                rdl(3, "10", "Add a light weight if your balance is steady."),
+                stretch,
+            ],
+        ),
+        (
+            "build",
+            "Slider curls replace bridges. Start with a short slide.",
+            [slider(2, "6"), rdl(3, "10"), stretch],
+        ),
         ("build", "A third set of slider curls.", [slider(3, "6"), rdl(3, "10"), stretch]),
-        ("build", "Last week. Next step: our Nordic hamstring programme.",
-         [slider(3, "8"), rdl(3, "10"), stretch]),
+        (
+            "build",
+            "Last week. Next step: our Nordic hamstring programme.",
+            [slider(3, "8"), rdl(3, "10"), stretch],
+        ),
     ]
 
 
 BEGINNER_DAYS = [1, 4]  # Tuesday and Friday
 
 # Petersen et al. 2011: (sessions that week, sets, reps per set), weeks 1 to 10.
-NORDIC_PROTOCOL = [(1, 2, "5"), (2, 2, "6"), (3, 3, "6-8"), (3, 3, "8-10")] + [(3, 3, "12/10/8")] * 6
+NORDIC_PROTOCOL = [(1, 2, "5"), (2, 2, "6"), (3, 3, "6-8"), (3, 3, "8-10")] + [
+    (3, 3, "12/10/8")
+] * 6
 NORDIC_DAYS = {1: [2], 2: [0, 3], 3: [0, 2, 4]}  # Wednesday; Monday and Thursday; Mon, Wed, Fri
 NORDIC_NOTES = {
     1: "One session to learn the movement. Expect your hamstrings to feel it for a day or two.",
@@ -473,10 +510,17 @@ def add_content(apps, schema_editor):
             session = Session.objects.create(
                 week=week, day_of_week=day, title=f"Nordics, session {index} of {sessions}"
             )
-            add_prescriptions(session, [dict(
-                exercise="nordic-hamstring-curl", sets=sets, reps=reps,
-                notes="Lower as slowly as you can; push back up with your hands.",
-            )])
+            add_prescriptions(
+                session,
+                [
+                    dict(
+                        exercise="nordic-hamstring-curl",
+                        sets=sets,
+                        reps=reps,
+                        notes="Lower as slowly as you can; push back up with your hands.",
+                    )
+                ],
+            )
 
     tags = {
         slug: Tag.objects.create(slug=slug, name=name)

@@ -51,13 +51,17 @@ class Article(models.Model):
         upload_to="articles/", blank=True, validators=[FileExtensionValidator(IMAGE_EXTENSIONS)]
     )
     hero_image_alt = models.CharField(
-        "hero image alt text", max_length=200, blank=True,
+        "hero image alt text",
+        max_length=200,
+        blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
     author = models.CharField(max_length=120, help_text="The practitioner or staff member.")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "publish at", null=True, blank=True,
+        "publish at",
+        null=True,
+        blank=True,
         help_text="A time in the future schedules the article. Empty: now, when published.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,7 +70,9 @@ class Article(models.Model):
         "SEO title", max_length=70, blank=True, help_text="For search engines; the title if empty."
     )
     seo_description = models.CharField(
-        "SEO description", max_length=160, blank=True,
+        "SEO description",
+        max_length=160,
+        blank=True,
         help_text="For search results and link previews; the summary if empty.",
     )
     tags = models.ManyToManyField("Tag", related_name="articles", blank=True)

@@ -46,7 +46,10 @@ class Exercise(models.Model):
 
     default_sets = models.PositiveSmallIntegerField("sets", null=True, blank=True)
     default_reps = models.CharField(
-        "reps", max_length=30, blank=True, validators=[reps_validator],
+        "reps",
+        max_length=30,
+        blank=True,
+        validators=[reps_validator],
         help_text="8, 6-8, or one figure per set such as 12/10/8.",
     )
     default_hold_seconds = models.PositiveSmallIntegerField("hold (seconds)", null=True, blank=True)
@@ -57,7 +60,8 @@ class Exercise(models.Model):
     per_side = models.BooleanField(default=False, help_text="Done on each leg in turn.")
 
     evidence = models.TextField(
-        "what the research says", blank=True,
+        "what the research says",
+        blank=True,
         help_text="Plain text. Name the source of every figure, and add it under references.",
     )
     safety_note = models.TextField(blank=True)
@@ -65,7 +69,9 @@ class Exercise(models.Model):
         upload_to="exercises/", blank=True, validators=[FileExtensionValidator(IMAGE_EXTENSIONS)]
     )
     image_alt = models.CharField(
-        "image alt text", max_length=200, blank=True,
+        "image alt text",
+        max_length=200,
+        blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
     easier_variation = models.ForeignKey(

@@ -33,9 +33,9 @@ class PlanQuerySet(models.QuerySet):
                         queryset=Session.objects.order_by("day_of_week", "pk").prefetch_related(
                             models.Prefetch(
                                 "prescriptions",
-                                queryset=Prescription.objects.select_related(
-                                    "exercise"
-                                ).order_by("order"),
+                                queryset=Prescription.objects.select_related("exercise").order_by(
+                                    "order"
+                                ),
                             )
                         ),
                     ),
@@ -135,7 +135,9 @@ class PlanWeek(models.Model):
     phase = models.CharField(max_length=20, choices=Phase, default=Phase.BUILD)
     notes = models.TextField(blank=True)
     references = models.ManyToManyField(
-        "Reference", related_name="plan_weeks", blank=True,
+        "Reference",
+        related_name="plan_weeks",
+        blank=True,
         help_text="The published protocol this week follows.",
     )
 
@@ -171,15 +173,23 @@ class PlanWeek(models.Model):
         copy.references.set(self.references.all())
         for session in self.sessions.prefetch_related("prescriptions"):
             new_session = Session.objects.create(
-                week=copy, day_of_week=session.day_of_week, title=session.title,
+                week=copy,
+                day_of_week=session.day_of_week,
+                title=session.title,
                 notes=session.notes,
             )
             Prescription.objects.bulk_create(
                 [
                     Prescription(
-                        session=new_session, exercise_id=p.exercise_id, order=p.order,
-                        sets=p.sets, reps=p.reps, hold_seconds=p.hold_seconds,
-                        rest_seconds=p.rest_seconds, per_side=p.per_side, notes=p.notes,
+                        session=new_session,
+                        exercise_id=p.exercise_id,
+                        order=p.order,
+                        sets=p.sets,
+                        reps=p.reps,
+                        hold_seconds=p.hold_seconds,
+                        rest_seconds=p.rest_seconds,
+                        per_side=p.per_side,
+                        notes=p.notes,
                     )
                     for p in session.prescriptions.all()
                 ]
@@ -206,7 +216,8 @@ class Session(models.Model):
         ordering = ["week", "day_of_week"]
         constraints = [
             models.UniqueConstraint(
-                fields=["week", "day_of_week"], name="session_one_per_day_of_week",
+                fields=["week", "day_of_week"],
+                name="session_one_per_day_of_week",
                 violation_error_message="This week already has a session on that day.",
             ),
             models.CheckConstraint(
@@ -242,7 +253,10 @@ class Prescription(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     sets = models.PositiveSmallIntegerField(default=1)
     reps = models.CharField(
-        "reps per set", max_length=30, blank=True, validators=[reps_validator],
+        "reps per set",
+        max_length=30,
+        blank=True,
+        validators=[reps_validator],
         help_text="8, 6-8, or one figure per set such as 12/10/8.",
     )
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -289,6 +303,3 @@ class Prescription(models.Model):
             rest_seconds=self.rest_seconds,
             per_side=self.per_side,
         )
-
-
-

@@ -27,8 +27,12 @@ def _n() -> int:
 
 def make_reference(**fields) -> Reference:
     n = _n()
-    fields = {"short_name": f"Author {n} 2020", "citation": f"Author {n}. A study. 2020.",
-              "doi": f"10.1000/test.{n}", **fields}
+    fields = {
+        "short_name": f"Author {n} 2020",
+        "citation": f"Author {n}. A study. 2020.",
+        "doi": f"10.1000/test.{n}",
+        **fields,
+    }
     return Reference.objects.create(**fields)
 
 
@@ -77,8 +81,14 @@ def make_article(**fields) -> Article:
     return Article.objects.create(**fields)
 
 
-def make_plan(*, weeks: int = 1, sessions_per_week: int = 1, exercises_per_session: int = 1,
-              exercise: Exercise | None = None, **fields) -> Plan:
+def make_plan(
+    *,
+    weeks: int = 1,
+    sessions_per_week: int = 1,
+    exercises_per_session: int = 1,
+    exercise: Exercise | None = None,
+    **fields,
+) -> Plan:
     """A plan with `weeks` weeks of identical sessions (Monday, Tuesday ...)."""
     n = _n()
     fields = {
@@ -100,6 +110,7 @@ def make_plan(*, weeks: int = 1, sessions_per_week: int = 1, exercises_per_sessi
         for day in range(sessions_per_week):
             session = Session.objects.create(week=week, day_of_week=day, title=f"Session {day}")
             for order in range(1, exercises_per_session + 1):
-                Prescription.objects.create(session=session, exercise=exercise, order=order,
-                                            sets=2, reps="5")
+                Prescription.objects.create(
+                    session=session, exercise=exercise, order=order, sets=2, reps="5"
+                )
     return plan

@@ -22,10 +22,23 @@ def admin_client_(client, admin_user):
 
 def test_the_content_editor_group_may_add_change_delete_and_view_all_programs_content():
     group = Group.objects.get(name="Content editor")
-    codenames = set(group.permissions.filter(content_type__app_label="programs")
-                    .values_list("codename", flat=True))
-    for model in ["article", "exercise", "plan", "planweek", "session", "prescription",
-                  "reference", "tag", "muscle", "equipment"]:
+    codenames = set(
+        group.permissions.filter(content_type__app_label="programs").values_list(
+            "codename", flat=True
+        )
+    )
+    for model in [
+        "article",
+        "exercise",
+        "plan",
+        "planweek",
+        "session",
+        "prescription",
+        "reference",
+        "tag",
+        "muscle",
+        "equipment",
+    ]:
         for action in ["add", "change", "delete", "view"]:
             assert f"{action}_{model}" in codenames
 
@@ -41,10 +54,17 @@ def test_a_content_editor_can_write_an_article_in_admin(staff_client):
     response = staff_client.post(
         "/admin/programs/article/add/",
         {
-            "title": "Pacing your long run", "slug": "pacing-your-long-run",
-            "summary": "Slow down.", "body": "Go **easy**.", "author": "A Physio",
-            "status": "published", "published_at_0": "", "published_at_1": "",
-            "hero_image_alt": "", "seo_title": "", "seo_description": "",
+            "title": "Pacing your long run",
+            "slug": "pacing-your-long-run",
+            "summary": "Slow down.",
+            "body": "Go **easy**.",
+            "author": "A Physio",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "hero_image_alt": "",
+            "seo_title": "",
+            "seo_description": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -70,8 +90,13 @@ def test_an_article_with_an_image_but_no_alt_text_is_refused_in_admin(staff_clie
     response = staff_client.post(
         "/admin/programs/article/add/",
         {
-            "title": "Pictured", "slug": "pictured", "summary": "S", "body": "B",
-            "author": "A", "status": "draft", "hero_image": SimpleUploadedFile("a.png", png),
+            "title": "Pictured",
+            "slug": "pictured",
+            "summary": "S",
+            "body": "B",
+            "author": "A",
+            "status": "draft",
+            "hero_image": SimpleUploadedFile("a.png", png),
             "hero_image_alt": "",
         },
     )
@@ -99,13 +124,20 @@ def test_saving_a_session_returns_to_its_plan(admin_client_):
     response = admin_client_.post(
         f"/admin/programs/session/{session.pk}/change/",
         {
-            "week": session.week_id, "day_of_week": 0, "title": "Changed", "notes": "",
-            "prescriptions-TOTAL_FORMS": 1, "prescriptions-INITIAL_FORMS": 1,
-            "prescriptions-MIN_NUM_FORMS": 0, "prescriptions-MAX_NUM_FORMS": 1000,
+            "week": session.week_id,
+            "day_of_week": 0,
+            "title": "Changed",
+            "notes": "",
+            "prescriptions-TOTAL_FORMS": 1,
+            "prescriptions-INITIAL_FORMS": 1,
+            "prescriptions-MIN_NUM_FORMS": 0,
+            "prescriptions-MAX_NUM_FORMS": 1000,
             "prescriptions-0-id": session.prescriptions.get().pk,
             "prescriptions-0-session": session.pk,
-            "prescriptions-0-order": 1, "prescriptions-0-exercise": exercise.pk,
-            "prescriptions-0-sets": 3, "prescriptions-0-reps": "12/10/8",
+            "prescriptions-0-order": 1,
+            "prescriptions-0-exercise": exercise.pk,
+            "prescriptions-0-sets": 3,
+            "prescriptions-0-reps": "12/10/8",
         },
     )
     assert response.status_code == 302
@@ -115,9 +147,17 @@ def test_saving_a_session_returns_to_its_plan(admin_client_):
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/programs/article/", "/admin/programs/article/add/", "/admin/programs/exercise/",
-     "/admin/programs/exercise/add/", "/admin/programs/plan/", "/admin/programs/planweek/",
-     "/admin/programs/session/", "/admin/programs/session/add/", "/admin/programs/reference/"],
+    [
+        "/admin/programs/article/",
+        "/admin/programs/article/add/",
+        "/admin/programs/exercise/",
+        "/admin/programs/exercise/add/",
+        "/admin/programs/plan/",
+        "/admin/programs/planweek/",
+        "/admin/programs/session/",
+        "/admin/programs/session/add/",
+        "/admin/programs/reference/",
+    ],
 )
 def test_admin_pages_open(admin_client_, url):
     assert admin_client_.get(url).status_code == 200

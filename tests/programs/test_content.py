@@ -33,9 +33,11 @@ def test_the_nordic_plan_follows_petersens_ten_week_protocol():
 
 
 def test_the_shipped_article_and_plans_are_public():
-    assert Article.objects.published().filter(
-        slug="why-hamstring-strength-matters-for-runners"
-    ).exists()
+    assert (
+        Article.objects.published()
+        .filter(slug="why-hamstring-strength-matters-for-runners")
+        .exists()
+    )
     assert Plan.objects.published().count() == 2
     assert Exercise.objects.published().count() >= 5
 
@@ -50,9 +52,17 @@ def test_the_article_names_its_sources_and_says_the_evidence_is_not_from_runners
 @pytest.mark.parametrize(
     "url",
     [
-        "/", "/articles/", "/articles/why-hamstring-strength-matters-for-runners/",
-        "/articles/feed/", "/exercises/", "/exercises/nordic-hamstring-curl/", "/plans/",
-        NORDIC, "/plans/beginner-hamstring-strength/", "/search/?q=nordic", "/sitemap.xml",
+        "/",
+        "/articles/",
+        "/articles/why-hamstring-strength-matters-for-runners/",
+        "/articles/feed/",
+        "/exercises/",
+        "/exercises/nordic-hamstring-curl/",
+        "/plans/",
+        NORDIC,
+        "/plans/beginner-hamstring-strength/",
+        "/search/?q=nordic",
+        "/sitemap.xml",
     ],
 )
 def test_every_public_page_works_with_the_shipped_content(client, url):

@@ -32,8 +32,13 @@ def test_the_sitemap_lists_every_public_page(client):
         for loc in ET.fromstring(response.content).findall("s:url/s:loc", SITEMAP_NS)  # noqa: S314
     }
     assert {
-        "/", "/articles/", "/exercises/", "/plans/",
+        "/",
+        "/articles/",
+        "/exercises/",
+        "/plans/",
         "/articles/why-hamstring-strength-matters-for-runners/",
-        "/exercises/hamstring-stretch/", "/exercises/nordic-hamstring-curl/",
-        "/plans/nordic-hamstring-programme/", "/plans/beginner-hamstring-strength/",
+        "/exercises/hamstring-stretch/",
+        "/exercises/nordic-hamstring-curl/",
+        "/plans/nordic-hamstring-programme/",
+        "/plans/beginner-hamstring-strength/",
     } <= locations

@@ -11,14 +11,20 @@ pytestmark = pytest.mark.django_db
 ARTICLE = "/articles/why-hamstring-strength-matters-for-runners/"
 PLAN = "/plans/nordic-hamstring-programme/"
 CONTENT_PAGES = [
-    "/articles/", ARTICLE, "/exercises/", "/exercises/hamstring-stretch/", "/plans/", PLAN,
+    "/articles/",
+    ARTICLE,
+    "/exercises/",
+    "/exercises/hamstring-stretch/",
+    "/plans/",
+    PLAN,
     "/search/?q=hamstring",
 ]
 
 
 def _json_ld(html: str) -> list[dict]:
-    blocks = re.findall(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>',
-                        html, re.S)
+    blocks = re.findall(
+        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S
+    )
     return [json.loads(block) for block in blocks]
 
 

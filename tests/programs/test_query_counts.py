@@ -97,8 +97,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("url", "add_content"), PAGES)
-def test_a_page_runs_the_same_few_queries_with_1_or_50_items(client, no_content, url,
-                                                            add_content):
+def test_a_page_runs_the_same_few_queries_with_1_or_50_items(client, no_content, url, add_content):
     add_content(1)
     with_one = _queries(client, url)
     _clear()
@@ -108,8 +107,9 @@ def test_a_page_runs_the_same_few_queries_with_1_or_50_items(client, no_content,
     assert with_fifty <= MAX_QUERIES
 
 
-def test_the_plan_page_stays_within_six_queries_with_50_weeks(client, no_content,
-                                                              django_assert_max_num_queries):
+def test_the_plan_page_stays_within_six_queries_with_50_weeks(
+    client, no_content, django_assert_max_num_queries
+):
     _big_plan(50)
     cache.clear()
     with django_assert_max_num_queries(MAX_QUERIES):

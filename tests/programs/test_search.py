@@ -31,8 +31,9 @@ def test_search_leaves_out_drafts(client):
     assert _results(client, "plyometrics") == []
 
 
-def test_an_empty_search_shows_the_form_and_runs_no_content_queries(client,
-                                                                      django_assert_max_num_queries):
+def test_an_empty_search_shows_the_form_and_runs_no_content_queries(
+    client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(1):  # the clinic's details for the footer
         response = client.get("/search/", {"q": "   "})
     assert response.context["results"] == []
@@ -42,8 +43,16 @@ def test_an_empty_search_shows_the_form_and_runs_no_content_queries(client,
 @pytest.mark.parametrize(
     "query",
     [
-        "' OR 1=1 --", '"unclosed', "!!! & | :* <->", "%_%", "\\", "a" * 500,
-        "<script>alert(1)</script>", "nordic\x00curl", "or and not", "🙂",
+        "' OR 1=1 --",
+        '"unclosed',
+        "!!! & | :* <->",
+        "%_%",
+        "\\",
+        "a" * 500,
+        "<script>alert(1)</script>",
+        "nordic\x00curl",
+        "or and not",
+        "🙂",
     ],
 )
 def test_hostile_queries_are_answered_safely(client, query):
