@@ -1,6 +1,7 @@
 """A plan as iCalendar: one all-day event per session, from the runner's chosen start."""
 
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
@@ -33,12 +34,13 @@ def plan_calendar(plan: Plan, start: date, plan_url: str, organiser: str) -> byt
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", plan.title)
     stamp = datetime.now(UTC)
+    uid_domain = urlsplit(plan_url).hostname or "localhost"
     for week in plan.weeks.all():
         for session in week.sessions.all():
             session.week = week  # already loaded: spare a query per event
             day = session_date(start, week.number, session.day_of_week)
             event = Event()
-            event.add("uid", f"{plan.slug}-{session.pk}-{start.isoformat()}@programs")
+            event.add("uid", f"{plan.slug}-{session.pk}-{start.isoformat()}@{uid_domain}")
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))

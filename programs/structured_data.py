@@ -16,6 +16,7 @@ def for_article(article: Article, absolute) -> JsonLd:
         "headline": article.title,
         "description": article.page_description,
         "author": {"@type": "Person", "name": article.author},
+        "publisher": {"@type": "MedicalClinic", "name": ClinicDetails.current().name},
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "mainEntityOfPage": absolute(article.get_absolute_url()),

@@ -161,3 +161,11 @@ def test_saving_a_session_returns_to_its_plan(admin_client_):
 )
 def test_admin_pages_open(admin_client_, url):
     assert admin_client_.get(url).status_code == 200
+
+
+def test_adding_a_session_from_the_plan_page_starts_with_its_week_chosen(admin_client_):
+    plan = make_plan(weeks=1)
+    week = plan.weeks.get()
+    response = admin_client_.get(f"/admin/programs/session/add/?week={week.pk}")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["week"] == str(week.pk)
