@@ -556,8 +556,35 @@ def add_content(apps, schema_editor):
 
 
 def remove_content(apps, schema_editor):
-    for model in ["Article", "Plan", "Exercise", "Reference", "Tag", "Muscle", "Equipment"]:
-        apps.get_model("programs", model).objects.all().delete()
+    # Plain DELETEs, children first: the deletion collector trips over historical models.
+    def table(model_name, m2m=None):
+        model = apps.get_model("programs", model_name)
+        if m2m:
+            model = model._meta.get_field(m2m).remote_field.through
+        return schema_editor.quote_name(model._meta.db_table)
+
+    tables = [
+        table("Article", "tags"),
+        table("Article", "related_exercises"),
+        table("Article", "related_plans"),
+        table("Article", "references"),
+        table("Article"),
+        table("Prescription"),
+        table("Session"),
+        table("PlanWeek", "references"),
+        table("PlanWeek"),
+        table("Plan"),
+        table("Exercise", "target_muscles"),
+        table("Exercise", "equipment"),
+        table("Exercise", "references"),
+    ]
+    exercises = table("Exercise")
+    schema_editor.execute(
+        f"UPDATE {exercises} SET easier_variation_id = NULL, harder_variation_id = NULL"  # noqa: S608
+    )
+    tables += [table(name) for name in ["Exercise", "Reference", "Tag", "Muscle", "Equipment"]]
+    for name in tables:
+        schema_editor.execute(f"DELETE FROM {name}")  # noqa: S608 (table names from models)
 
 
 class Migration(migrations.Migration):
