@@ -92,8 +92,8 @@ Holding your breath.""",
         slug="nordic-hamstring-curl",
         name="Nordic hamstring curl",
         summary=(
-            "“Nordics”: the best-studied hamstring strength exercise. You lower yourself "
-            "forward from kneeling as slowly as you can, and your hamstrings do the braking."
+            "“Nordics”: you lower yourself forward from kneeling as slowly as you can, and "
+            "your hamstrings do the braking. The exercise in the research we cite below."
         ),
         category="eccentric",
         level="intermediate",
@@ -122,9 +122,9 @@ Kneeling on a hard floor without padding.""",
             "same figure."
         ),
         safety_note=(
-            "Pad your knees. Your hamstrings may be sore for a day or two after the first "
-            "sessions, which is why the plan starts small. If you have a recent or current "
-            "hamstring strain, wait until your physio gives you the go-ahead."
+            "Pad your knees. Build up the way the plan does rather than doing more sooner. "
+            "If you have a recent or current hamstring strain, wait until your physio gives "
+            "you the go-ahead."
         ),
         muscles=["hamstrings"],
         equipment=["partner-or-fixed-bar", "mat"],
@@ -222,9 +222,7 @@ VARIATIONS = [
 ]
 
 ARTICLE_BODY = """\
-Every runner uses their hamstrings on every stride, whether they think about them or not. \
-We see a lot of hamstring trouble in clinic, and much of it comes down to muscles being \
-asked for more than they are ready to give.
+Every runner uses their hamstrings on every stride, whether they think about them or not.
 
 There are two good reasons to make your hamstrings stronger. The first is to stay clear of \
 injury. The second is your general health and strength as a runner, and it may help your \
@@ -276,7 +274,7 @@ more force into push-off.
 ## Strength is not the whole story
 
 Keep balance and flexibility in your lower body too, and train your quadriceps, glutes and \
-core alongside your hamstrings. A runner is a whole chain of muscles, not one.
+core alongside your hamstrings.
 
 ## Where to start
 
@@ -397,7 +395,7 @@ NORDIC_PROTOCOL = [(1, 2, "5"), (2, 2, "6"), (3, 3, "6-8"), (3, 3, "8-10")] + [
 ] * 6
 NORDIC_DAYS = {1: [2], 2: [0, 3], 3: [0, 2, 4]}  # Wednesday; Monday and Thursday; Mon, Wed, Fri
 NORDIC_NOTES = {
-    1: "One session to learn the movement. Expect your hamstrings to feel it for a day or two.",
+    1: "One session to learn the movement.",
     2: "Two sessions, a few days apart.",
     3: "Three sessions a week from now on.",
     4: "Aim for the top of the rep range when you can keep the lowering slow.",
