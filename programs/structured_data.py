@@ -68,7 +68,7 @@ def for_clinic(clinic: ClinicDetails, absolute) -> JsonLd:
         "url": absolute("/"),
         "telephone": clinic.phone,
         "email": clinic.email,
-        "medicalSpecialty": "PhysicalTherapy",
+        "medicalSpecialty": "Physiotherapy",
         "address": {
             "@type": "PostalAddress",
             "streetAddress": clinic.street_address,
