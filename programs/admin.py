@@ -183,7 +183,10 @@ class SessionInline(admin.TabularInline):
         return session.prescriptions.count() if session.pk else 0
 
 
-@admin.action(description="Duplicate the selected weeks (as new last weeks of their plans)")
+@admin.action(
+    description="Duplicate the selected weeks (as new last weeks of their plans)",
+    permissions=["add"],
+)
 def duplicate_weeks(modeladmin, request, queryset):
     for week in queryset.select_related("plan").order_by("plan", "number"):
         copy = week.duplicate()

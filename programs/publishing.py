@@ -1,11 +1,14 @@
 """Who may see content that is not public yet, and what they are told about it."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 
-def can_preview(user, model) -> bool:
+def can_preview(user: AbstractBaseUser | AnonymousUser, model: type[Model]) -> bool:
     """Staff who may view this kind of content in admin may preview its drafts on the site."""
     opts = model._meta
     return bool(
@@ -15,7 +18,7 @@ def can_preview(user, model) -> bool:
     )
 
 
-def preview_notice(obj) -> dict[str, str] | None:
+def preview_notice(obj: Model) -> dict[str, str] | None:
     """What the staff banner says on a page the public cannot see yet (None when public)."""
     if obj.is_public:
         return None

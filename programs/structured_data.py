@@ -1,5 +1,6 @@
 """JSON-LD for search engines: what each page is, in schema.org's words."""
 
+from collections.abc import Callable
 from typing import Any
 
 from clinic.models import ClinicDetails
@@ -7,9 +8,11 @@ from clinic.models import ClinicDetails
 from .models import Article, Exercise, Plan
 
 JsonLd = dict[str, Any]
+# Turns a site path into an absolute URL (request.build_absolute_uri).
+Absolute = Callable[[str], str]
 
 
-def for_article(article: Article, absolute) -> JsonLd:
+def for_article(article: Article, absolute: Absolute) -> JsonLd:
     data: JsonLd = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -27,7 +30,7 @@ def for_article(article: Article, absolute) -> JsonLd:
     return data
 
 
-def for_exercise(exercise: Exercise, absolute) -> JsonLd:
+def for_exercise(exercise: Exercise, absolute: Absolute) -> JsonLd:
     return {
         "@context": "https://schema.org",
         "@type": "HowTo",
@@ -42,7 +45,7 @@ def for_exercise(exercise: Exercise, absolute) -> JsonLd:
     }
 
 
-def for_plan(plan: Plan, absolute) -> JsonLd:
+def for_plan(plan: Plan, absolute: Absolute) -> JsonLd:
     return {
         "@context": "https://schema.org",
         "@type": "ExercisePlan",
@@ -60,7 +63,7 @@ def for_plan(plan: Plan, absolute) -> JsonLd:
     }
 
 
-def for_clinic(clinic: ClinicDetails, absolute) -> JsonLd:
+def for_clinic(clinic: ClinicDetails, absolute: Absolute) -> JsonLd:
     return {
         "@context": "https://schema.org",
         "@type": "MedicalClinic",
@@ -83,7 +86,7 @@ def for_clinic(clinic: ClinicDetails, absolute) -> JsonLd:
 BUILDERS = {Article: for_article, Exercise: for_exercise, Plan: for_plan, ClinicDetails: for_clinic}
 
 
-def json_ld(obj, absolute) -> JsonLd:
+def json_ld(obj: Article | Exercise | Plan | ClinicDetails, absolute: Absolute) -> JsonLd:
     """The JSON-LD for an article, exercise, plan or the clinic; None values left out."""
     data = BUILDERS[type(obj)](obj, absolute)
     return {key: value for key, value in data.items() if value not in (None, [], "")}
