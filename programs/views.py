@@ -47,9 +47,15 @@ class ConditionalGetMixin:
 
 
 class ListPageMixin:
+    """A listing's canonical URL: its path (filters are views of it), and its page number."""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["canonical_url"] = self.request.build_absolute_uri(self.request.path)
+        path = self.request.path
+        page = context.get("page_obj")
+        if page is not None and page.number > 1:
+            path += f"?page={page.number}"
+        context["canonical_url"] = self.request.build_absolute_uri(path)
         return context
 
 

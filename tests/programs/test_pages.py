@@ -135,3 +135,10 @@ def test_the_plan_page_is_sent_again_after_a_dose_changes(client):
 
 def test_article_pages_ask_browsers_to_check_back_before_reusing_them(client):
     assert "no-cache" in client.get(ARTICLE).headers["Cache-Control"]
+
+
+def test_a_later_page_of_articles_is_its_own_canonical_page(client):
+    for _ in range(13):
+        make_article()
+    html = client.get("/articles/?page=2").content.decode()
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
