@@ -122,7 +122,7 @@ class PlanWeekInline(admin.TabularInline):
             return "Save the week first, then add its sessions."
         links = format_html_join(
             "",
-            '<li><a href="{}">{}: {}</a></li>',
+            '<a href="{}">{}: {}</a><br>',
             (
                 (
                     reverse("admin:programs_session_change", args=[s.pk]),
@@ -133,9 +133,8 @@ class PlanWeekInline(admin.TabularInline):
             ),
         )
         add_url = reverse("admin:programs_session_add") + f"?week={week.pk}"
-        return format_html(
-            '<ul class="plan-admin-sessions">{}</ul><a href="{}">Add a session</a>', links, add_url
-        )
+        # Readonly fields sit inside a <p>: links and line breaks only.
+        return format_html('{}<a href="{}">+ Add a session</a>', links, add_url)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sessions", "references")
