@@ -44,7 +44,8 @@ def search(query: str) -> list[SearchResult]:
     results = []
     for kind, model, title_field in KINDS:
         # published() reads the clock, so it is asked on every search.
-        for item in ranked(model.objects.published(), query)[:LIMIT_PER_KIND]:
+        public = model.objects.published().only("slug", title_field, "summary")
+        for item in ranked(public, query)[:LIMIT_PER_KIND]:
             results.append(
                 SearchResult(
                     kind,
@@ -71,7 +72,8 @@ def _postgres_ranked(queryset: QuerySet, query: str) -> QuerySet:
     # websearch syntax never raises on odd input: quotes, dashes and "or" are just words.
     search_query = SearchQuery(query, search_type="websearch", config="english")
     return (
-        queryset.annotate(search=vector, rank=SearchRank(vector, search_query))
+        queryset.alias(search=vector)
+        .annotate(rank=SearchRank(vector, search_query))
         .filter(search=search_query)
         .order_by("-rank")
     )
