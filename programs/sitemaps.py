@@ -1,0 +1,56 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Article, Exercise, Plan
+
+# Items are lists, not querysets: the sitemap then needs no COUNT query per section.
+
+
+class StaticPagesSitemap(Sitemap):
+    """The home page and the section pages. Other apps add theirs to SITEMAPS."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["home", "programs:article_list", "programs:exercise_list", "programs:plan_list"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Article.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Article):
+        return item.last_modified
+
+
+class ExerciseSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Exercise.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Exercise):
+        return item.updated_at
+
+
+class PlanSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Plan.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Plan):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "articles": ArticleSitemap,
+    "exercises": ExerciseSitemap,
+    "plans": PlanSitemap,
+}
