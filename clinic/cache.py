@@ -14,7 +14,14 @@ from django.http import HttpResponse
 
 VERSION_KEY = "public-pages:version"
 # Headers a replayed page keeps; CSP and the other security headers are added afresh.
-KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Cache-Control",
+    "ETag",
+    "Last-Modified",
+    "Content-Language",
+    "X-Robots-Tag",
+)
 CONTENT_APPS = frozenset({"programs", "clinic"})
 
 

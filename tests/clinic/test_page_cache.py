@@ -4,6 +4,8 @@ from django.core.cache import cache
 
 from clinic.models import CACHE_KEY as CLINIC_DETAILS_KEY
 from clinic.models import ClinicDetails
+from programs.models import Article
+from tests.programs.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,31 @@ def test_the_cache_can_be_turned_off(client, settings):
     client.get("/")
     change_name_behind_the_caches("After")
     assert "After" in client.get("/").content.decode()
+
+
+def test_article_pages_are_served_from_the_cache_until_an_edit(client, django_assert_num_queries):
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert "Hamstrings for beginners" in client.get(url).content.decode()
+    article.title = "Hamstrings for everyone"
+    article.save()
+    assert "Hamstrings for everyone" in client.get(url).content.decode()
+    assert "Hamstrings for everyone" in client.get("/articles/").content.decode()
+
+
+def test_a_cached_list_shows_a_newly_published_article_at_once(client):
+    client.get("/articles/")
+    make_article(title="Fresh off the press")
+    assert "Fresh off the press" in client.get("/articles/").content.decode()
+
+
+def test_a_draft_is_never_cached_for_the_public(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert client.get(f"/articles/{draft.slug}/").status_code == 404
+    staff = User.objects.create_superuser("boss", password="pw-long-enough-1")
+    client.force_login(staff)
+    assert client.get(f"/articles/{draft.slug}/").status_code == 200
+    client.logout()
+    assert client.get(f"/articles/{draft.slug}/").status_code == 404
