@@ -1,21 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from .models import Article, Exercise, Plan
 
 # Items are lists, not querysets: the sitemap then needs no COUNT query per section.
-
-
-class StaticPagesSitemap(Sitemap):
-    """The home page and the section pages. Other apps add theirs to SITEMAPS."""
-
-    changefreq = "weekly"
-
-    def items(self) -> list[str]:
-        return ["home", "programs:article_list", "programs:exercise_list", "programs:plan_list"]
-
-    def location(self, item: str) -> str:
-        return reverse(item)
 
 
 class ArticleSitemap(Sitemap):
@@ -46,11 +33,3 @@ class PlanSitemap(Sitemap):
 
     def lastmod(self, item: Plan):
         return item.updated_at
-
-
-SITEMAPS = {
-    "pages": StaticPagesSitemap,
-    "articles": ArticleSitemap,
-    "exercises": ExerciseSitemap,
-    "plans": PlanSitemap,
-}

@@ -1,11 +1,9 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinic.cache import cache_public_page
 
 from . import views
 from .feeds import LatestArticlesFeed
-from .sitemaps import SITEMAPS
 
 app_name = "programs"
 
@@ -31,5 +29,4 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/calendar.ics", views.PlanCalendarView.as_view(), name="plan_calendar"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -36,6 +36,8 @@ def test_the_sitemap_lists_every_public_page(client):
         "/articles/",
         "/exercises/",
         "/plans/",
+        "/book/",
+        "/privacy/",
         "/articles/why-hamstring-strength-matters-for-runners/",
         "/exercises/hamstring-stretch/",
         "/exercises/nordic-hamstring-curl/",
