@@ -59,6 +59,7 @@ e2e: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/availability.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
