@@ -26,6 +26,7 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret python manage.py collectstatic --noi
  && rm -rf .venv db.sqlite3 tests bench node_modules
 USER clinic
 EXPOSE 8000
+# Ask as the first allowed host, or Django answers 400 to "Host: 127.0.0.1".
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+    CMD python -c "import os, sys, urllib.request as u; host = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')[0]; sys.exit(u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4).status != 200)"
 CMD ["gunicorn", "-c", "gunicorn.conf.py"]

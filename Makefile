@@ -71,6 +71,7 @@ e2e: $(E2E_STAMP) $(AXE)
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/availability.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic details"
+
+    def ready(self):
+        from .cache import bump_content_version
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(bump_content_version, dispatch_uid=f"clinic-pages-{signal!r}")

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,3 +212,17 @@ LOGGING = {
 # on the site are edited in admin: clinic.ClinicDetails).
 CLINIC_INBOX_EMAIL = env.str("CLINIC_INBOX_EMAIL", default="reception@physio-fitness.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Anonymous content pages are cached until content changes, and at most this long
+# (which bounds how late a scheduled article appears). 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+
+# --- Bookings ---------------------------------------------------------------------
+# Booking POSTs and appointment-page POSTs allowed per client IP: "<count>/<s|m|h|d>".
+# Counted in the default cache, so set CACHE_URL=redis://... when running several servers.
+BOOKING_RATE_LIMIT = env.str("BOOKING_RATE_LIMIT", default="10/h")
+# How many proxies in front of gunicorn append to X-Forwarded-For. 0: use REMOTE_ADDR only
+# (never trust a header a client can forge); 1: the address our own proxy saw.
+BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
+# Patient contact details of appointments older than this are anonymised by
+# `manage.py purge_appointments` (run it daily from cron).
+BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=730)

@@ -7,11 +7,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from programs.models import Article, Plan
+
 logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
-    template_name = "home.html"
+    """The home page: the clinic, its latest articles and a featured plan."""
+
+    template_name = "programs/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest_articles=Article.objects.published().for_listing()[:3],
+            featured_plan=Plan.objects.published().featured(),
+            canonical_url=self.request.build_absolute_uri("/"),
+            **kwargs,
+        )
 
 
 @never_cache

@@ -65,7 +65,10 @@ def server(tmp_path_factory):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, timeout=300)
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -40,7 +40,11 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
         if name not in env:
             clean.pop(name, None)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -92,8 +96,12 @@ def test_developer_defaults_need_no_configuration():
 def test_without_a_secret_key_production_refuses_to_start_with_one_clear_line(command):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     result = subprocess.run(
-        [sys.executable, "manage.py", *command], cwd=ROOT, env=clean,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -110,7 +118,11 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess:
     )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

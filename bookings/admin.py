@@ -1,0 +1,302 @@
+"""The reception desk: the diary, the appointments and the rules of booking."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import emails
+from .booking import cancel_appointment, mark_status
+from .models import (
+    Appointment,
+    BookingRules,
+    ClinicClosure,
+    Practitioner,
+    Service,
+    TimeOff,
+    WorkingHours,
+)
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+    fields = ["start", "end", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(end__gte=timezone.now())
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "active"]
+    list_filter = ["active", "services"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["services"]
+    inlines = [WorkingHoursInline, TimeOffInline]
+    search_fields = ["name"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "buffer_minutes", "price", "active", "position"]
+    list_editable = ["active", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "start", "end", "note"]
+    list_filter = ["practitioner"]
+    date_hierarchy = "start"
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date"]
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "slot_step_minutes",
+        "minimum_notice_hours",
+        "booking_window_days",
+        "late_cancellation_hours",
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BookingRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AppointmentForm(forms.ModelForm):
+    """Reception books by phone here; the same overlap rule as online applies."""
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "service",
+            "practitioner",
+            "start",
+            "status",
+            "patient_name",
+            "patient_email",
+            "patient_phone",
+            "reason",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        service, practitioner, start = (
+            cleaned.get("service"),
+            cleaned.get("practitioner"),
+            cleaned.get("start"),
+        )
+        if service and practitioner and start:
+            # The admin's change view runs in one transaction: this lock (the same one
+            # online booking takes) holds until the save, so the check cannot go stale.
+            Practitioner.objects.select_for_update().get(pk=practitioner.pk)
+            self.instance.end = start + service.duration
+            self.instance.blocked_until = self.instance.end + service.buffer
+            active = cleaned.get("status") != Appointment.Status.CANCELLED
+            clash = (
+                Appointment.objects.filter(practitioner=practitioner)
+                .blocking(start, self.instance.blocked_until)
+                .exclude(pk=self.instance.pk)
+            )
+            if active and clash.exists():
+                raise ValidationError(
+                    "%(name)s already has an appointment then (buffers included).",
+                    params={"name": practitioner.name},
+                )
+        return cleaned
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    form = AppointmentForm
+    change_list_template = "admin/bookings/appointment/change_list.html"
+    list_display = [
+        "start",
+        "practitioner",
+        "service",
+        "patient_name",
+        "patient_phone",
+        "status",
+        "confirmation_sent_at",
+    ]
+    list_filter = ["practitioner", "service", "status", "start"]
+    list_select_related = ["practitioner", "service"]
+    date_hierarchy = "start"
+    search_fields = ["patient_name", "patient_email", "patient_phone"]
+    ordering = ["start"]
+    readonly_fields = [
+        "token",
+        "end",
+        "blocked_until",
+        "consent_at",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by",
+        "reminder_sent_at",
+        "confirmation_sent_at",
+        "anonymised_at",
+    ]
+    actions = [
+        "cancel_with_notice",
+        "mark_attended",
+        "mark_no_show",
+        "resend_confirmation",
+        "export_csv",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            # The same lock as online booking, so a phone booking cannot race a web one.
+            Practitioner.objects.select_for_update().get(pk=obj.practitioner_id)
+            if change and "start" in form.changed_data:
+                obj.reminder_sent_at = None  # the new day gets its own reminder
+            super().save_model(request, obj, form, change)
+            if not change and obj.patient_email:
+                transaction.on_commit(lambda: emails.send_booking_emails(obj.pk))
+            elif change and "start" in form.changed_data and obj.is_active:
+                previous_start = form.initial["start"]
+                transaction.on_commit(lambda: emails.send_rescheduled(obj.pk, previous_start))
+
+    @admin.action(description="Cancel and tell the patient", permissions=["change"])
+    def cancel_with_notice(self, request, queryset):
+        by = f"staff:{request.user.get_username()}"
+        count = 0
+        for appointment in queryset.active():
+            cancel_appointment(appointment, by=by, enforce_window=False)
+            count += 1
+        self.message_user(request, f"Cancelled {count} appointment(s); patients are told by email.")
+
+    @admin.action(description="Mark attended", permissions=["change"])
+    def mark_attended(self, request, queryset):
+        for appointment in queryset:
+            mark_status(appointment, Appointment.Status.ATTENDED)
+        self.message_user(request, "Marked attended.")
+
+    @admin.action(description="Mark no-show", permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        for appointment in queryset:
+            mark_status(appointment, Appointment.Status.NO_SHOW)
+        self.message_user(request, "Marked no-show.")
+
+    @admin.action(description="Resend the confirmation email", permissions=["change"])
+    def resend_confirmation(self, request, queryset):
+        sent = sum(
+            1
+            for pk in queryset.active().values_list("pk", flat=True)
+            if emails.send_confirmation(pk)
+        )
+        level = messages.SUCCESS if sent == queryset.count() else messages.WARNING
+        self.message_user(request, f"Sent {sent} of {queryset.count()} confirmation(s).", level)
+
+    @admin.action(description="Export to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="appointments.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["start", "end", "practitioner", "service", "status", "patient", "email", "phone"]
+        )
+        for appointment in queryset.select_related("practitioner", "service"):
+            writer.writerow(
+                [
+                    timezone.localtime(appointment.start).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(appointment.end).strftime("%Y-%m-%d %H:%M"),
+                    appointment.practitioner.name,
+                    appointment.service.name,
+                    appointment.get_status_display(),
+                    _csv_safe(appointment.patient_name),
+                    _csv_safe(appointment.patient_email),
+                    _csv_safe(appointment.patient_phone),
+                ]
+            )
+        return response
+
+    # --- The diary: a day or a week per practitioner -------------------------------
+
+    def get_urls(self):
+        diary = path(
+            "diary/",
+            self.admin_site.admin_view(self.diary_view),
+            name="bookings_appointment_diary",
+        )
+        return [diary, *super().get_urls()]
+
+    def diary_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            first_day = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            first_day = today
+        if abs((first_day - today).days) > 365 * 50:  # keep date arithmetic in range
+            first_day = today
+        span = "week" if request.GET.get("span") == "week" else "day"
+        if span == "week":
+            first_day -= timedelta(days=first_day.weekday())
+        length = 7 if span == "week" else 1
+        practitioners = list(Practitioner.objects.active())
+        # A practitioner with a login sees their own diary first.
+        if "practitioner" in request.GET:
+            wanted = request.GET["practitioner"]
+        else:
+            wanted = _own_practitioner_id(request.user)
+        chosen = next((p for p in practitioners if str(p.pk) == str(wanted)), None)
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(first_day, time(0), tzinfo=tz)
+        end = datetime.combine(first_day + timedelta(days=length), time(0), tzinfo=tz)
+        appointments = Appointment.objects.for_diary().filter(start__gte=start, start__lt=end)
+        if chosen:
+            appointments = appointments.filter(practitioner=chosen)
+        days = {first_day + timedelta(days=n): [] for n in range(length)}
+        for appointment in appointments:
+            days[timezone.localtime(appointment.start).date()].append(appointment)
+        step = timedelta(days=length)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Diary: {chosen or 'all practitioners'}",
+            "days": list(days.items()),
+            "practitioners": practitioners,
+            "chosen": chosen,
+            "span": span,
+            "first_day": first_day,
+            "previous_day": first_day - step,
+            "next_day": first_day + step,
+            "changelist_url": reverse("admin:bookings_appointment_changelist"),
+        }
+        return TemplateResponse(request, "admin/bookings/appointment/diary.html", context)
+
+
+def _own_practitioner_id(user) -> int | None:
+    practitioner = Practitioner.objects.filter(user=user).only("pk").first()
+    return practitioner.pk if practitioner else None
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheet formula injection from patient-typed text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

@@ -1,0 +1,316 @@
+"""Free appointment times.
+
+``free_slots`` is a pure function of the data passed in: it builds candidate times in
+the clinic's local time (so 9:00 stays 9:00 on the days the clocks change), converts
+them to UTC, and drops every time that clashes with time off, closures, existing
+appointments (buffers included), the minimum notice or the booking window.
+
+``load_schedule`` fetches everything ``free_slots`` needs in a fixed number of queries,
+whatever the date range.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import (
+    Appointment,
+    BookingRules,
+    ClinicClosure,
+    Practitioner,
+    Service,
+    TimeOff,
+    WorkingHours,
+)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A half-open span of time [start, end), aware datetimes."""
+
+    start: datetime
+    end: datetime
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Rules:
+    slot_step: timedelta
+    minimum_notice: timedelta
+    booking_window: timedelta
+
+    @classmethod
+    def from_model(cls, rules: BookingRules) -> Rules:
+        return cls(rules.slot_step, rules.minimum_notice, rules.booking_window)
+
+
+@dataclass
+class PractitionerDiary:
+    """What one practitioner's free time depends on."""
+
+    practitioner_id: int
+    name: str = ""
+    slug: str = ""
+    # weekday (Monday = 0) -> [(start, end)] in clinic local wall-clock time
+    working_hours: dict[int, list[tuple[time, time]]] = field(default_factory=dict)
+    time_off: list[Interval] = field(default_factory=list)
+    # appointments as [start, blocked_until): the buffer after each is included
+    busy: list[Interval] = field(default_factory=list)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    start: datetime  # UTC
+    practitioner_id: int
+    end: datetime = field(compare=False)  # UTC
+    practitioner_name: str = field(default="", compare=False)
+    practitioner_slug: str = field(default="", compare=False)
+
+
+def local_to_utc(day: date, wall: time, tz: ZoneInfo) -> datetime | None:
+    """The UTC instant of a wall-clock time on a local day; None when it does not exist.
+
+    On the spring change the hour the clocks skip does not exist; on the autumn change
+    the repeated hour takes its first occurrence (fold=0).
+    """
+    local = datetime.combine(day, wall, tzinfo=tz)
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return as_utc
+
+
+def _days(first_day: date, last_day: date) -> Iterable[date]:
+    day = first_day
+    while day <= last_day:
+        yield day
+        day += timedelta(days=1)
+
+
+class _Timeline:
+    """Sorted intervals that answer "does anything overlap [start, end)?" in O(log n)."""
+
+    def __init__(self, intervals: Iterable[Interval]):
+        ordered = sorted(intervals, key=lambda interval: interval.start)
+        self.starts = [interval.start for interval in ordered]
+        # latest_end[i]: the latest end among the first i + 1 intervals
+        self.latest_end: list[datetime] = []
+        for interval in ordered:
+            previous = self.latest_end[-1] if self.latest_end else interval.end
+            self.latest_end.append(max(previous, interval.end))
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        before_end = bisect_left(self.starts, end)  # intervals starting before ``end``
+        return before_end > 0 and self.latest_end[before_end - 1] > start
+
+
+def free_slots(
+    *,
+    duration: timedelta,
+    buffer: timedelta,
+    diaries: Sequence[PractitionerDiary],
+    closed_days: Iterable[date],
+    rules: Rules,
+    tz: ZoneInfo,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+) -> list[Slot]:
+    """Every free start time, per practitioner, between two local days (inclusive).
+
+    A time is free when the appointment [start, start + duration) lies inside one of
+    the practitioner's working intervals that day, misses their time off, and its
+    blocked time [start, start + duration + buffer) misses every existing
+    appointment's blocked time. It must start at least ``rules.minimum_notice`` after
+    ``now`` and no later than ``rules.booking_window`` after it. Sorted by time.
+    """
+    closed = set(closed_days)
+    earliest = now + rules.minimum_notice
+    latest = now + rules.booking_window
+    slots: list[Slot] = []
+    for diary in diaries:
+        busy = _Timeline(diary.busy)
+        time_off = _Timeline(diary.time_off)
+        for day in _days(first_day, last_day):
+            if day in closed:
+                continue
+            for opens, closes in diary.working_hours.get(day.weekday(), ()):
+                closes_utc = local_to_utc(day, closes, tz)
+                if closes_utc is None:
+                    continue
+                wall = datetime.combine(day, opens)
+                while wall.time() < closes and wall.date() == day:
+                    start = local_to_utc(day, wall.time(), tz)
+                    wall += rules.slot_step
+                    if start is None:
+                        continue
+                    end = start + duration
+                    if end > closes_utc:
+                        break
+                    if start < earliest or start > latest:
+                        continue
+                    if time_off.overlaps(start, end) or busy.overlaps(start, end + buffer):
+                        continue
+                    slots.append(Slot(start, diary.practitioner_id, end, diary.name, diary.slug))
+    slots.sort()
+    return slots
+
+
+def nearest(
+    slots: Sequence[Slot], moment: datetime, count: int = 6, prefer: int | None = None
+) -> list[Slot]:
+    """The ``count`` slots closest to ``moment``, in time order.
+
+    With ``prefer`` (a practitioner id), most of them are that practitioner's and the
+    last two are the closest times with anyone else.
+    """
+
+    def closest(candidates, how_many):
+        return sorted(candidates, key=lambda slot: abs(slot.start - moment))[:how_many]
+
+    if prefer is None:
+        return sorted(closest(slots, count))
+    own = closest([s for s in slots if s.practitioner_id == prefer], count - 2)
+    others = [s for s in slots if s.practitioner_id != prefer]
+    return sorted(own + closest(others, count - len(own)))
+
+
+def one_per_time(slots: Sequence[Slot], preference: Sequence[int] = ()) -> list[Slot]:
+    """For "any practitioner": each start time once, with the first free practitioner
+    in ``preference`` (practitioner ids; others after them, by id)."""
+    rank = {practitioner_id: index for index, practitioner_id in enumerate(preference)}
+    seen: set[datetime] = set()
+    chosen = []
+    ordered = sorted(slots, key=lambda s: (s.start, rank.get(s.practitioner_id, len(rank)), s))
+    for slot in ordered:
+        if slot.start not in seen:
+            seen.add(slot.start)
+            chosen.append(slot)
+    return chosen
+
+
+def by_local_day(
+    slots: Sequence[Slot], tz: ZoneInfo, first_day: date, last_day: date
+) -> list[tuple[date, list[Slot]]]:
+    """Slots grouped under each local day from ``first_day`` to ``last_day``."""
+    days: dict[date, list[Slot]] = {day: [] for day in _days(first_day, last_day)}
+    for slot in slots:
+        day = slot.start.astimezone(tz).date()
+        if day in days:
+            days[day].append(slot)
+    return list(days.items())
+
+
+# --- Loading from the database ------------------------------------------------------
+
+
+@dataclass
+class Schedule:
+    """Everything needed to compute free times for one service over some days."""
+
+    service: Service
+    practitioners: list[Practitioner]
+    diaries: list[PractitionerDiary]
+    closed_days: set[date]
+    rules: BookingRules
+    tz: ZoneInfo
+    first_day: date
+    last_day: date
+
+    def least_busy_first(self) -> list[int]:
+        """Practitioner ids, the one with the fewest appointments in the range first."""
+        return [d.practitioner_id for d in sorted(self.diaries, key=lambda d: len(d.busy))]
+
+    def free_slots(self, now: datetime | None = None) -> list[Slot]:
+        return free_slots(
+            duration=self.service.duration,
+            buffer=self.service.buffer,
+            diaries=self.diaries,
+            closed_days=self.closed_days,
+            rules=Rules.from_model(self.rules),
+            tz=self.tz,
+            first_day=self.first_day,
+            last_day=self.last_day,
+            now=now or timezone.now(),
+        )
+
+
+def clinic_timezone() -> ZoneInfo:
+    return ZoneInfo(timezone.get_default_timezone_name())
+
+
+def load_schedule(
+    service: Service,
+    first_day: date,
+    last_day: date,
+    practitioner: Practitioner | None = None,
+    ignore_appointment: Appointment | None = None,
+) -> Schedule:
+    """Fetch hours, time off, closures, appointments and rules in five queries.
+
+    ``practitioner`` limits it to one person (None: all who offer the service);
+    ``ignore_appointment`` leaves one appointment out (the one being moved).
+    """
+    tz = clinic_timezone()
+    # A day either side: appointments and time off may straddle local midnight.
+    range_start = datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=tz)
+    range_end = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=tz)
+
+    appointments = Appointment.objects.blocking(range_start, range_end).only(
+        "practitioner_id", "start", "blocked_until"
+    )
+    if ignore_appointment is not None:
+        appointments = appointments.exclude(pk=ignore_appointment.pk)
+    practitioners = Practitioner.objects.offering(service).prefetch_related(
+        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
+        Prefetch(
+            "time_off",
+            queryset=TimeOff.objects.filter(start__lt=range_end, end__gt=range_start),
+        ),
+        Prefetch("appointments", queryset=appointments, to_attr="busy_appointments"),
+    )
+    if practitioner is not None:
+        practitioners = practitioners.filter(pk=practitioner.pk)
+    practitioners = list(practitioners)
+
+    diaries = []
+    for person in practitioners:
+        hours: dict[int, list[tuple[time, time]]] = {}
+        for interval in person.working_hours.all():
+            hours.setdefault(interval.weekday, []).append((interval.start_time, interval.end_time))
+        diaries.append(
+            PractitionerDiary(
+                practitioner_id=person.pk,
+                name=person.name,
+                slug=person.slug,
+                working_hours=hours,
+                time_off=[Interval(off.start, off.end) for off in person.time_off.all()],
+                busy=[Interval(a.start, a.blocked_until) for a in person.busy_appointments],
+            )
+        )
+
+    closed_days: set[date] = set()
+    for closure in ClinicClosure.objects.filter(end_date__gte=first_day, start_date__lte=last_day):
+        closed_days.update(
+            _days(max(closure.start_date, first_day), min(closure.end_date, last_day))
+        )
+
+    return Schedule(
+        service=service,
+        practitioners=practitioners,
+        diaries=diaries,
+        closed_days=closed_days,
+        rules=BookingRules.current(),
+        tz=tz,
+        first_day=first_day,
+        last_day=last_day,
+    )

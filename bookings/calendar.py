@@ -1,0 +1,52 @@
+"""Appointments as iCalendar files, for the patient's own calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from clinic.models import ClinicDetails
+
+from .models import Appointment
+
+
+def appointment_uid(appointment: Appointment) -> str:
+    """A stable UID, so a moved or cancelled appointment updates the same calendar entry.
+
+    Built from the id, never the private token (calendar files get forwarded).
+    """
+    host = urlsplit(settings.SITE_URL).hostname or "clinic.invalid"
+    return f"appointment-{appointment.pk}@{host}"
+
+
+def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:
+    """The appointment as an .ics file: a request, or a cancellation of it."""
+    clinic = ClinicDetails.current()
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{clinic.name}//Bookings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+
+    event = Event()
+    event.add("uid", appointment_uid(appointment))
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", appointment.start.astimezone(UTC))
+    event.add("dtend", appointment.end.astimezone(UTC))
+    event.add("summary", f"{appointment.service.name} with {appointment.practitioner.name}")
+    event.add(
+        "location", f"{clinic.name}, {clinic.street_address}, {clinic.locality} {clinic.postcode}"
+    )
+    # No private link here: calendars get shared; the link stays in the email.
+    event.add(
+        "description",
+        f"To cancel or change it, use the link in your confirmation email "
+        f"or phone {clinic.phone}.",
+    )
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # Each version we send (move, cancellation, reminder) must outrank the earlier ones.
+    event.add("sequence", max(0, int((datetime.now(UTC) - appointment.created_at).total_seconds())))
+    calendar.add_component(event)
+    return calendar.to_ical()

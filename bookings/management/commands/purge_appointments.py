@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from bookings.retention import purge_appointments
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise patient details of appointments older than BOOKING_RETENTION_DAYS "
+        "(run daily from cron)."
+    )
+
+    def handle(self, *args, **options):
+        count = purge_appointments()
+        self.stdout.write(
+            f"Anonymised {count} appointment(s) older than {settings.BOOKING_RETENTION_DAYS} days."
+        )

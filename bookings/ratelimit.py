@@ -1,0 +1,84 @@
+"""A small per-IP rate limit for the booking forms, counted in the Django cache.
+
+Fixed windows: ``"10/h"`` allows ten POSTs per client address per clock hour. With
+``CACHE_URL=redis://...`` every server counts in the same place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/h"`` -> (10, 3600). Also accepts ``"100/5m"``."""
+    count, _, period = rate.strip().partition("/")
+    multiplier = int(period[:-1]) if period[:-1] else 1
+    return int(count), multiplier * PERIODS[period[-1]]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the one our own proxies recorded.
+
+    X-Forwarded-For is trusted only as far as ``BOOKING_TRUSTED_PROXY_COUNT`` proxies
+    of ours append to it: anything further left could be written by the client.
+    """
+    trusted = settings.BOOKING_TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def hit(scope: str, key: str, rate: str, now: float | None = None) -> bool:
+    """Count one attempt; False once the limit for this window is passed."""
+    limit, period = parse_rate(rate)
+    window = int((now if now is not None else time.time()) // period)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    cache.add(cache_key, 0, timeout=period + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=period + 5)
+        count = 1
+    return count <= limit
+
+
+def too_many_requests() -> HttpResponse:
+    from clinic.models import ClinicDetails
+
+    clinic = ClinicDetails.current()
+    response = HttpResponse(
+        "Too many attempts from your connection. Please wait a while and try again, "
+        f"or phone us on {clinic.phone}.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(parse_rate(settings.BOOKING_RATE_LIMIT)[1])
+    return response
+
+
+def limit_posts(view: Callable) -> Callable:
+    """Answer 429 when a client sends more POSTs than ``BOOKING_RATE_LIMIT`` allows."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method == "POST" and not hit(
+            "bookings", client_ip(request), settings.BOOKING_RATE_LIMIT
+        ):
+            return too_many_requests()
+        return view(request, *args, **kwargs)
+
+    return wrapper

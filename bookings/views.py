@@ -1,0 +1,335 @@
+"""The booking pages: parse the request, call ``booking``/``availability``, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+
+from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
+from .booking import (
+    BookingError,
+    NeedsAssessment,
+    NotBookable,
+    SlotTaken,
+    book_appointment,
+    cancel_appointment,
+    check_bookable_time,
+    is_free,
+    nearest_free_times,
+    reschedule_appointment,
+)
+from .forms import BookingForm
+from .models import Appointment, BookingRules, Practitioner, Service
+from .ratelimit import limit_posts
+
+ANY = "any"
+# Weeks further than this from today are refused (no booking window is this long).
+MAX_WEEK_DISTANCE_DAYS = 3 * 366
+
+
+class BadStart(ValueError):
+    """A start time in a URL that cannot be booked; the message is for the patient."""
+
+
+def parse_start(value: str) -> datetime:
+    """A URL's local wall time (``2026-03-03T10:15``) as UTC, or ``BadStart``."""
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadStart("That address does not hold a time we understand.") from None
+    if local.tzinfo is not None or local.second or local.microsecond:
+        raise BadStart("That address does not hold a time we understand.")
+    start = local_to_utc(local.date(), local.time(), clinic_timezone())
+    if start is None:
+        raise BadStart("That time does not exist: the clocks go forward then.")
+    return start
+
+
+def parse_week(value: str | None, today: date) -> date:
+    """The Monday of the week asked for (this week when not given)."""
+    day = today
+    if value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise BadStart("That week is not a date we understand (use YYYY-MM-DD).") from None
+        if abs((day - today).days) > MAX_WEEK_DISTANCE_DAYS:
+            raise BadStart("That week is too far from today to show.")
+    return day - timedelta(days=day.weekday())
+
+
+def week_context(schedule, monday: date, today: date, rules: BookingRules, any_practitioner):
+    slots = schedule.free_slots()
+    if any_practitioner:
+        # Share the work: offer each time with whoever is least busy that week.
+        slots = one_per_time(slots, schedule.least_busy_first())
+    last_bookable = today + timedelta(days=rules.booking_window_days)
+    this_monday = today - timedelta(days=today.weekday())
+    previous_week = monday - timedelta(days=7)
+    next_week = monday + timedelta(days=7)
+    return {
+        "days": by_local_day(slots, schedule.tz, monday, monday + timedelta(days=6)),
+        "slot_count": len(slots),
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "previous_week": previous_week if previous_week >= this_monday else None,
+        "next_week": next_week if next_week <= last_bookable else None,
+    }
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    services = Service.objects.active()
+    return render(request, "bookings/service_list.html", {"services": services})
+
+
+def week(request: HttpRequest, service: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.active(), slug=service)
+    practitioners = list(Practitioner.objects.offering(service))
+    chosen = request.GET.get("practitioner") or ANY
+    practitioner = None
+    if chosen != ANY:
+        practitioner = next((p for p in practitioners if p.slug == chosen), None)
+        if practitioner is None:
+            return render(
+                request,
+                "bookings/problem.html",
+                {"service": service, "problem": "We do not know that practitioner."},
+                status=404,
+            )
+    today = timezone.localdate()
+    try:
+        monday = parse_week(request.GET.get("week"), today)
+    except BadStart as problem:
+        return render(
+            request,
+            "bookings/problem.html",
+            {"service": service, "problem": str(problem)},
+            status=400,
+        )
+    schedule = load_schedule(service, monday, monday + timedelta(days=6), practitioner)
+    context = {
+        "service": service,
+        "practitioners": practitioners,
+        "practitioner": practitioner,
+        "chosen": chosen,
+        **week_context(schedule, monday, today, schedule.rules, practitioner is None),
+    }
+    return render(request, "bookings/week.html", context)
+
+
+def _problem(request, service, practitioner, problem: str, around: datetime, status: int):
+    nearby = nearest_free_times(service, around, practitioner)
+    return render(
+        request,
+        "bookings/problem.html",
+        {"service": service, "practitioner": practitioner, "problem": problem, "nearby": nearby},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts
+def details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
+    service = get_object_or_404(Service.objects.active(), slug=service)
+    practitioner = get_object_or_404(Practitioner.objects.offering(service), slug=practitioner)
+    now = timezone.now()
+    rules = BookingRules.current()
+    try:
+        start_at = parse_start(start)
+    except BadStart as problem:
+        return _problem(request, service, practitioner, str(problem), now, status=400)
+    try:
+        check_bookable_time(start_at, now, rules)
+    except NotBookable as problem:
+        return _problem(request, service, practitioner, str(problem), start_at, status=400)
+
+    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
+    if request.method != "POST":
+        if not is_free(service, practitioner, start_at, now):
+            return _problem(
+                request,
+                service,
+                practitioner,
+                "That time is not free. Here are the nearest free times.",
+                start_at,
+                status=409,
+            )
+        return render(request, "bookings/details.html", {**context, "form": BookingForm()})
+
+    form = BookingForm(request.POST)
+    if form.is_bot:
+        return HttpResponse(
+            "Your booking could not be made.\n", status=400, content_type="text/plain"
+        )
+    if not form.is_valid():
+        return render(request, "bookings/details.html", {**context, "form": form}, status=400)
+    try:
+        appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
+    except NeedsAssessment as problem:
+        form.add_error("email", str(problem))
+        return render(request, "bookings/details.html", {**context, "form": form}, status=400)
+    except BookingError as problem:
+        taken = isinstance(problem, SlotTaken)
+        message = (
+            "Sorry, that time was just taken by someone else. Your details are kept: "
+            "choose one of the nearest free times below to book it instead."
+            if taken
+            else "Sorry, that time is not available. Your details are kept: choose "
+            "one of the nearest free times below."
+        )
+        return render(
+            request,
+            "bookings/details.html",
+            {
+                **context,
+                "form": form,
+                "taken": message,
+                "nearby": nearest_free_times(service, start_at, practitioner, now=now),
+            },
+            status=409,
+        )
+    messages.success(request, "Your appointment is booked. We have emailed you the details.")
+    return _see_other(appointment.get_absolute_url())
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+def _appointment(token: str) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.select_related("service", "practitioner"), token=token
+    )
+
+
+@never_cache  # a private page: no shared cache may keep it
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    rules = BookingRules.current()
+    now = timezone.now()
+    status = 200
+    problem = None
+    if request.method == "POST":
+        if request.POST.get("action") != "cancel":
+            problem, status = "We did not understand that request.", 400
+        else:
+            try:
+                cancel_appointment(appointment, by="patient", now=now)
+            except BookingError as error:  # too late to cancel online, or already cancelled
+                problem, status = str(error), 409
+            else:
+                messages.success(request, "Your appointment is cancelled. Its time is free again.")
+                return _see_other(appointment.get_absolute_url())
+    context = {
+        "appointment": appointment,
+        "rules": rules,
+        "can_change": appointment.can_be_changed_online(now, rules),
+        "is_past": appointment.start <= now,
+        "problem": problem,
+    }
+    return render(request, "bookings/manage.html", context, status=status)
+
+
+@never_cache
+def move_week(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    rules = BookingRules.current()
+    now = timezone.now()
+    if not appointment.can_be_changed_online(now, rules):
+        return render(request, "bookings/manage.html", _too_late(appointment, rules), status=409)
+    today = timezone.localdate()
+    try:
+        monday = parse_week(request.GET.get("week"), today)
+    except BadStart as problem:
+        context = {**_too_late(appointment, rules), "problem": str(problem)}
+        return render(request, "bookings/manage.html", context, status=400)
+    schedule = load_schedule(
+        appointment.service,
+        monday,
+        monday + timedelta(days=6),
+        appointment.practitioner,
+        ignore_appointment=appointment,
+    )
+    context = {
+        "appointment": appointment,
+        "service": appointment.service,
+        "practitioner": appointment.practitioner,
+        **week_context(schedule, monday, today, rules, any_practitioner=False),
+    }
+    return render(request, "bookings/move_week.html", context)
+
+
+def _too_late(appointment: Appointment, rules: BookingRules) -> dict:
+    return {
+        "appointment": appointment,
+        "rules": rules,
+        "can_change": False,
+        "is_past": appointment.start <= timezone.now(),
+        "problem": "This appointment can no longer be changed online: please phone us.",
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts
+def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
+    appointment = _appointment(token)
+    rules = BookingRules.current()
+    now = timezone.now()
+    if not appointment.can_be_changed_online(now, rules):
+        return render(request, "bookings/manage.html", _too_late(appointment, rules), status=409)
+    try:
+        new_start = parse_start(start)
+        check_bookable_time(new_start, now, rules)
+    except (BadStart, NotBookable) as problem:
+        return _move_problem(request, appointment, str(problem), 400)
+    if not is_free(appointment.service, appointment.practitioner, new_start, now, appointment):
+        return _move_problem(request, appointment, "That time is not free.", 409)
+    if request.method == "POST":
+        try:
+            reschedule_appointment(appointment, new_start, now=now)
+        except BookingError as problem:
+            return _move_problem(request, appointment, str(problem), 409)
+        messages.success(request, "Your appointment has moved. We have emailed you the new time.")
+        return _see_other(appointment.get_absolute_url())
+    return render(
+        request, "bookings/move_confirm.html", {"appointment": appointment, "new_start": new_start}
+    )
+
+
+def _move_problem(request, appointment: Appointment, problem: str, status: int) -> HttpResponse:
+    return render(
+        request,
+        "bookings/move_week.html",
+        {
+            "appointment": appointment,
+            "service": appointment.service,
+            "practitioner": appointment.practitioner,
+            "problem": problem,
+            "days": [],
+            "slot_count": 0,
+        },
+        status=status,
+    )
+
+
+class PrivacyView(TemplateView):
+    template_name = "bookings/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "retention_days": settings.BOOKING_RETENTION_DAYS,
+        }

@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class _Term(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(_Term):
+    """A topic an article is about (hamstrings, injury prevention ...)."""
+
+
+class Muscle(_Term):
+    """A muscle group an exercise targets; runners filter the library by it."""
+
+
+class Equipment(_Term):
+    """What an exercise needs (a bench, a partner, sliders ...); the library filters by it."""
+
+    class Meta(_Term.Meta):
+        verbose_name_plural = "equipment"

@@ -1,0 +1,35 @@
+from django.contrib.sitemaps import Sitemap
+
+from .models import Article, Exercise, Plan
+
+# Items are lists, not querysets: the sitemap then needs no COUNT query per section.
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Article.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Article):
+        return item.last_modified
+
+
+class ExerciseSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Exercise.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Exercise):
+        return item.updated_at
+
+
+class PlanSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Plan.objects.published().order_by("pk"))
+
+    def lastmod(self, item: Plan):
+        return item.updated_at

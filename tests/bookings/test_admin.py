@@ -1,0 +1,183 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+
+from bookings.models import Appointment
+
+from .factories import days_ahead, make_appointment
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/bookings/appointment/"
+
+
+def staff_in(group: Group) -> User:
+    # No password: tests log in with force_login, and hashing one is slow.
+    user = User.objects.create(username="someone", email="someone@example.com", is_staff=True)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def reception(client):
+    client.force_login(staff_in(Group.objects.get(name="Reception")))
+    return client
+
+
+def test_a_content_editor_cannot_see_appointments(client, service, practitioner):
+    editors = Group.objects.create(name="Content editors")  # no bookings permissions
+    client.force_login(staff_in(editors))
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(CHANGELIST + "diary/").status_code == 403
+
+
+def test_reception_can_open_the_appointment_list(reception, service, practitioner):
+    make_appointment(practitioner, service, days_ahead(2, 10), patient_name="Ann Runner")
+    response = reception.get(CHANGELIST)
+    assert response.status_code == 200
+    assert b"Ann Runner" in response.content
+    assert b"/admin/bookings/appointment/diary/" in response.content
+
+
+def test_reception_can_search_appointments_by_patient(reception, service, practitioner):
+    make_appointment(practitioner, service, days_ahead(2, 10), patient_name="Ann Runner")
+    make_appointment(practitioner, service, days_ahead(3, 10), patient_name="Bob Jogger")
+    response = reception.get(CHANGELIST + "?q=jogger")
+    assert b"Bob Jogger" in response.content and b"Ann Runner" not in response.content
+
+
+def test_the_diary_shows_a_practitioners_day(reception, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(2, 10))
+    day = days_ahead(2, 10).date()
+    response = reception.get(f"{CHANGELIST}diary/?practitioner={practitioner.pk}&date={day}")
+    assert response.status_code == 200
+    assert list(response.context["days"]) == [(day, [appointment])]
+
+
+def test_the_diary_shows_a_week(reception, service, practitioner):
+    make_appointment(practitioner, service, days_ahead(2, 10))
+    response = reception.get(f"{CHANGELIST}diary/?span=week")
+    assert len(response.context["days"]) == 7
+
+
+def test_cancel_action_cancels_and_tells_the_patient(
+    reception, service, practitioner, django_capture_on_commit_callbacks
+):
+    appointment = make_appointment(practitioner, service, days_ahead(0, 23))
+    with django_capture_on_commit_callbacks(execute=True):
+        reception.post(
+            CHANGELIST, {"action": "cancel_with_notice", "_selected_action": [appointment.pk]}
+        )
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.cancelled_by == "staff:someone"
+    assert mail.outbox[0].to == ["ann@example.com"]
+
+
+def test_mark_attended_and_no_show_actions(reception, service, practitioner):
+    first = make_appointment(practitioner, service, days_ahead(-2, 10))
+    second = make_appointment(practitioner, service, days_ahead(-1, 10))
+    reception.post(CHANGELIST, {"action": "mark_attended", "_selected_action": [first.pk]})
+    reception.post(CHANGELIST, {"action": "mark_no_show", "_selected_action": [second.pk]})
+    assert Appointment.objects.get(pk=first.pk).status == "attended"
+    assert Appointment.objects.get(pk=second.pk).status == "no_show"
+
+
+def test_resend_confirmation_action_emails_the_patient(reception, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    reception.post(
+        CHANGELIST, {"action": "resend_confirmation", "_selected_action": [appointment.pk]}
+    )
+    assert mail.outbox[0].to == ["ann@example.com"]
+
+
+def test_export_csv_lists_appointments_without_the_reason(reception, service, practitioner):
+    appointment = make_appointment(
+        practitioner, service, days_ahead(3, 10), reason="private", patient_name="=cmd()"
+    )
+    response = reception.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [appointment.pk]}
+    )
+    content = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=cmd()" in content and "private" not in content
+
+
+def test_reception_cannot_book_an_overlapping_time_by_phone(reception, service, practitioner):
+    taken = make_appointment(practitioner, service, days_ahead(3, 10))
+    local = days_ahead(3, 10, 30)
+    response = reception.post(
+        CHANGELIST + "add/",
+        {
+            "service": service.pk,
+            "practitioner": practitioner.pk,
+            "start_0": local.strftime("%d/%m/%Y"),
+            "start_1": local.strftime("%H:%M"),
+            "status": "confirmed",
+            "patient_name": "Phone Caller",
+            "patient_email": "",
+            "patient_phone": "07700 900999",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 200
+    assert b"already has an appointment" in response.content
+    assert Appointment.objects.get() == taken
+
+
+def test_reception_can_book_a_free_time_by_phone(reception, service, practitioner):
+    local = days_ahead(3, 10)
+    response = reception.post(
+        CHANGELIST + "add/",
+        {
+            "service": service.pk,
+            "practitioner": practitioner.pk,
+            "start_0": local.strftime("%d/%m/%Y"),
+            "start_1": local.strftime("%H:%M"),
+            "status": "confirmed",
+            "patient_name": "Phone Caller",
+            "patient_email": "",
+            "patient_phone": "07700 900999",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.blocked_until == local + service.duration + service.buffer
+
+
+def test_the_diary_survives_an_odd_date(reception, db):
+    assert reception.get(f"{CHANGELIST}diary/?date=9999-12-31&span=week").status_code == 200
+
+
+def test_a_practitioner_with_a_login_sees_their_own_diary_first(reception, service, practitioner):
+    practitioner.user = User.objects.get(username="someone")
+    practitioner.save()
+    response = reception.get(f"{CHANGELIST}diary/")
+    assert response.context["chosen"] == practitioner
+
+
+def test_moving_an_appointment_in_the_admin_tells_the_patient(
+    reception, service, practitioner, django_capture_on_commit_callbacks
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    new_start = days_ahead(3, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reception.post(
+            f"{CHANGELIST}{appointment.pk}/change/",
+            {
+                "service": service.pk,
+                "practitioner": practitioner.pk,
+                "start_0": new_start.strftime("%d/%m/%Y"),
+                "start_1": new_start.strftime("%H:%M"),
+                "status": "confirmed",
+                "patient_name": "Ann Runner",
+                "patient_email": "ann@example.com",
+                "patient_phone": "07700 900123",
+                "reason": "",
+            },
+        )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.start == new_start
+    assert appointment.blocked_until == new_start + service.duration + service.buffer
+    assert mail.outbox[0].subject.startswith("Moved")

@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from bookings.booking import (
+    NeedsAssessment,
+    NotBookable,
+    PatientDetails,
+    SlotTaken,
+    TooLateToChange,
+    book_appointment,
+    cancel_appointment,
+    is_free,
+    reschedule_appointment,
+)
+from bookings.models import Appointment
+
+from .factories import days_ahead, make_appointment, make_practitioner, make_service
+
+pytestmark = pytest.mark.django_db
+ANN = PatientDetails("Ann Runner", "ann@example.com", "07700 900123", "sore knee")
+
+
+def test_booking_a_free_time_stores_start_end_and_buffer(service, practitioner):
+    start = days_ahead(3, 10)
+    appointment = book_appointment(service, practitioner, start, ANN)
+    assert appointment.end == start + timedelta(minutes=45)
+    assert appointment.blocked_until == start + timedelta(minutes=60)
+    assert appointment.status == "confirmed"
+    assert appointment.consent_at is not None
+    assert len(appointment.token) >= 43
+
+
+def test_booking_a_taken_time_raises_slot_taken(service, practitioner):
+    start = days_ahead(3, 10)
+    book_appointment(service, practitioner, start, ANN)
+    with pytest.raises(SlotTaken):
+        book_appointment(service, practitioner, start + timedelta(minutes=15), ANN)
+    assert Appointment.objects.count() == 1
+
+
+def test_booking_outside_working_hours_is_refused(service, practitioner):
+    with pytest.raises(NotBookable):
+        book_appointment(service, practitioner, days_ahead(3, 12, 30), ANN)
+
+
+def test_a_follow_up_needs_an_earlier_appointment_under_the_same_email(service, practitioner):
+    follow_up = make_service(needs_previous_assessment=True, duration_minutes=30)
+    practitioner.services.add(follow_up)
+    with pytest.raises(NeedsAssessment):
+        book_appointment(follow_up, practitioner, days_ahead(5, 10), ANN)
+    book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    assert book_appointment(follow_up, practitioner, days_ahead(5, 10), ANN).pk
+
+
+def test_cancelling_frees_the_time(service, practitioner):
+    start = days_ahead(3, 10)
+    appointment = book_appointment(service, practitioner, start, ANN)
+    cancel_appointment(appointment, by="patient")
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.cancelled_by == "patient"
+    assert is_free(service, practitioner, start)
+
+
+def test_patients_cannot_cancel_inside_the_late_cancellation_window(service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(0, 23) - timedelta(hours=12))
+    with pytest.raises(TooLateToChange):
+        cancel_appointment(appointment, by="patient")
+
+
+def test_staff_can_cancel_inside_the_late_cancellation_window(service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(1, 9))
+    cancel_appointment(appointment, by="staff:reception", enforce_window=False)
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+
+
+def test_rescheduling_keeps_the_token_and_frees_the_old_time(service, practitioner):
+    old_start, new_start = days_ahead(3, 10), days_ahead(4, 15)
+    appointment = book_appointment(service, practitioner, old_start, ANN)
+    token = appointment.token
+    moved = reschedule_appointment(appointment, new_start)
+    assert moved.token == token
+    assert moved.start == new_start and moved.end == new_start + timedelta(minutes=45)
+    assert is_free(service, practitioner, old_start)
+
+
+def test_rescheduling_may_overlap_its_own_old_time(service, practitioner):
+    appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    moved = reschedule_appointment(appointment, days_ahead(3, 10, 15))
+    assert moved.start == days_ahead(3, 10, 15)
+
+
+def test_rescheduling_onto_a_taken_time_is_refused(service, practitioner):
+    book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    other = book_appointment(service, practitioner, days_ahead(4, 10), ANN)
+    with pytest.raises(SlotTaken):
+        reschedule_appointment(other, days_ahead(3, 10, 30))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints need Postgres")
+def test_the_database_refuses_overlapping_active_appointments(service, practitioner):
+    make_appointment(practitioner, service, days_ahead(3, 10))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_appointment(practitioner, service, days_ahead(3, 10, 50))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraints need Postgres")
+def test_the_database_allows_a_cancelled_appointment_under_a_new_one(service, practitioner):
+    make_appointment(practitioner, service, days_ahead(3, 10), status="cancelled")
+    assert make_appointment(practitioner, service, days_ahead(3, 10)).pk
+
+
+def test_two_practitioners_may_be_booked_at_the_same_time(service, practitioner):
+    other = make_practitioner(service)
+    book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    assert book_appointment(service, other, days_ahead(3, 10), ANN).pk

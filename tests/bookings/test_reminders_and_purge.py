@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from bookings.models import Appointment
+from bookings.reminders import send_reminders
+from bookings.retention import purge_appointments
+
+from .factories import days_ahead, make_appointment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reminders_go_to_patients_booked_for_tomorrow(service, practitioner):
+    tomorrow = make_appointment(practitioner, service, days_ahead(1, 10))
+    make_appointment(practitioner, service, days_ahead(2, 10), patient_email="later@example.com")
+    assert send_reminders() == (1, 0)
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+    assert mail.outbox[0].attachments[0][0] == "appointment.ics"
+    tomorrow.refresh_from_db()
+    assert tomorrow.reminder_sent_at is not None
+
+
+def test_running_reminders_twice_sends_each_once(service, practitioner):
+    make_appointment(practitioner, service, days_ahead(1, 10))
+    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 1
+
+
+def test_cancelled_appointments_get_no_reminder(service, practitioner):
+    make_appointment(practitioner, service, days_ahead(1, 10), status="cancelled")
+    assert send_reminders() == (0, 0)
+
+
+def test_a_failed_reminder_is_tried_again_next_run(service, practitioner, monkeypatch):
+    appointment = make_appointment(practitioner, service, days_ahead(1, 10))
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.EmailMessage.send", lambda *a, **k: 1 / 0)
+        assert send_reminders() == (0, 1)
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at is None
+    assert send_reminders() == (1, 0)
+
+
+def test_reminders_carry_no_reason_text(service, practitioner):
+    make_appointment(practitioner, service, days_ahead(1, 10), reason="private knee trouble")
+    send_reminders()
+    message = mail.outbox[0]
+    assert "knee" not in message.body + message.alternatives[0].content
+
+
+def test_purge_anonymises_appointments_older_than_the_retention_period(
+    service, practitioner, settings
+):
+    settings.BOOKING_RETENTION_DAYS = 30
+    old = make_appointment(
+        practitioner, service, timezone.now() - timedelta(days=31), reason="old knee"
+    )
+    recent = make_appointment(practitioner, service, timezone.now() - timedelta(days=29))
+    assert purge_appointments() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.patient_name, old.patient_email, old.patient_phone, old.reason) == (
+        "(removed)",
+        "",
+        "",
+        "",
+    )
+    assert old.anonymised_at is not None
+    assert recent.patient_email == "ann@example.com"
+
+
+def test_purge_keeps_the_diary_entry_itself(service, practitioner, settings):
+    settings.BOOKING_RETENTION_DAYS = 30
+    make_appointment(practitioner, service, timezone.now() - timedelta(days=60))
+    call_command("purge_appointments", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Appointment.objects.count() == 1

@@ -1,0 +1,337 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import Appointment
+
+from .factories import days_ahead, make_appointment, make_rules
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {
+    "name": "Ann Runner",
+    "email": "ann@example.com",
+    "phone": "07700 900123",
+    "reason": "Sore knee after long runs",
+    "consent": "on",
+}
+
+
+def url_for(service, practitioner, start) -> str:
+    return f"/book/{service.slug}/{practitioner.slug}/{timezone.localtime(start):%Y-%m-%dT%H:%M}/"
+
+
+def test_booking_page_lists_active_services(client, service):
+    response = client.get("/book/")
+    assert response.status_code == 200
+    assert f'href="/book/{service.slug}/"'.encode() in response.content
+
+
+def test_week_page_links_each_free_time_with_an_accessible_name(client, service, practitioner):
+    start = days_ahead(7, 10)
+    response = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    assert response.status_code == 200
+    assert url_for(service, practitioner, start).encode() in response.content
+    link = re.search(
+        rf'<a [^>]*href="{url_for(service, practitioner, start)}">(.*?)</a>',
+        response.content.decode(),
+    )[1]
+    accessible_name = re.sub(r"<[^>]+>", "", link)
+    assert accessible_name == f"{start:%A} {start.day} {start:%B}, 10:00 with Sam Patel"
+
+
+def test_week_page_is_not_indexed(client, service, practitioner):
+    response = client.get(f"/book/{service.slug}/")
+    assert b'<meta name="robots" content="noindex">' in response.content
+
+
+def test_week_page_for_one_practitioner_shows_only_their_times(client, service, practitioner):
+    response = client.get(f"/book/{service.slug}/?practitioner={practitioner.slug}")
+    assert response.status_code == 200
+    assert response.context["practitioner"] == practitioner
+
+
+def test_week_page_links_to_the_next_week(client, service, practitioner):
+    response = client.get(f"/book/{service.slug}/")
+    next_monday = response.context["monday"] + timedelta(days=7)
+    assert f"week={next_monday:%Y-%m-%d}".encode() in response.content
+
+
+def test_week_page_with_a_malformed_week_is_a_400(client, service, practitioner):
+    response = client.get(f"/book/{service.slug}/?week=next-tuesday")
+    assert response.status_code == 400
+    assert b"not a date we understand" in response.content
+
+
+def test_unknown_service_or_practitioner_is_a_404(client, service, practitioner):
+    assert client.get("/book/no-such-service/").status_code == 404
+    assert client.get(f"/book/{service.slug}/?practitioner=nobody").status_code == 404
+    start = days_ahead(3, 10)
+    assert client.get(url_for(service, type(practitioner)(slug="nobody"), start)).status_code == 404
+
+
+def test_details_page_shows_the_form_with_consent_unticked_and_the_policy(
+    client, service, practitioner
+):
+    response = client.get(url_for(service, practitioner, days_ahead(3, 10)))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert re.search(r'<input type="checkbox" name="consent"[^>]*>', content)
+    assert "checked" not in re.search(r'<input type="checkbox" name="consent"[^>]*>', content)[0]
+    assert "Cancellation policy" in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert content.count("<h1") == 1
+
+
+def test_booking_redirects_to_the_private_appointment_page(client, service, practitioner):
+    start = days_ahead(3, 10)
+    response = client.post(url_for(service, practitioner, start), DETAILS)
+    appointment = Appointment.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"/appointments/{appointment.token}/"
+    assert appointment.start == start
+    assert appointment.reason == "Sore knee after long runs"
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("not-a-time", b"not hold a time we understand"),
+        ("2026-02-30T10:00", b"not hold a time we understand"),
+        ("2026-03-29T01:30", b"does not exist"),
+        ("2020-01-06T10:00", b"already passed"),
+    ],
+)
+def test_a_bad_start_is_a_400_with_the_nearest_free_times(
+    client, service, practitioner, start, message
+):
+    response = client.get(f"/book/{service.slug}/{practitioner.slug}/{start}/")
+    assert response.status_code == 400
+    assert message in response.content
+    assert response.context["nearby"]
+
+
+def test_a_start_inside_the_notice_is_a_400(client, service, practitioner):
+    make_rules(minimum_notice_hours=48)
+    response = client.get(url_for(service, practitioner, days_ahead(1, 10)))
+    assert response.status_code == 400
+    assert b"too soon" in response.content
+
+
+def test_a_start_beyond_the_booking_window_is_a_400(client, service, practitioner):
+    make_rules(booking_window_days=7)
+    response = client.get(url_for(service, practitioner, days_ahead(30, 10)))
+    assert response.status_code == 400
+    assert b"too far ahead" in response.content
+
+
+def test_a_start_that_is_not_a_free_slot_is_a_409_with_the_nearest_free_times(
+    client, service, practitioner
+):
+    response = client.get(url_for(service, practitioner, days_ahead(3, 12, 45)))
+    assert response.status_code == 409
+    assert response.context["nearby"]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "9999-12-31T23:00",
+        "0001-01-01T00:00",
+        "2026-12-07",
+        "2026-12-07T10:00+05:00",
+        "2026-12-07T10:00:30",
+        "%00",
+        "x" * 500,
+    ],
+)
+def test_odd_starts_are_refused_politely_never_a_500(client, service, practitioner, start):
+    response = client.get(f"/book/{service.slug}/{practitioner.slug}/{start}/")
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-13-01"])
+def test_odd_weeks_are_refused_politely_never_a_500(client, service, practitioner, week):
+    assert client.get(f"/book/{service.slug}/?week={week}").status_code == 400
+
+
+def test_posting_to_a_bad_start_is_never_a_500(client, service, practitioner):
+    response = client.post(f"/book/{service.slug}/{practitioner.slug}/garbage/", DETAILS)
+    assert response.status_code == 400
+
+
+def test_missing_consent_is_a_400_with_the_error_tied_to_the_checkbox(
+    client, service, practitioner
+):
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)), {**DETAILS, "consent": ""}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'aria-describedby="id_consent_error"' in content
+    assert 'id="id_consent_error"' in content
+    assert 'aria-invalid="true"' in content
+    assert Appointment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", ""), ("email", "not-an-email"), ("phone", "call me"), ("reason", "x" * 201)],
+)
+def test_invalid_details_are_a_400_and_keep_what_was_typed(
+    client, service, practitioner, field, value
+):
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)), {**DETAILS, field: value}
+    )
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"'.encode() in response.content
+    assert b"Ann Runner" in response.content or field == "name"
+
+
+def test_the_honeypot_stops_simple_bots(client, service, practitioner):
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)), {**DETAILS, "website": "http://spam"}
+    )
+    assert response.status_code == 400
+    assert Appointment.objects.count() == 0
+
+
+def test_lost_race_keeps_what_the_person_typed(client, service, practitioner):
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start)  # someone else got there first
+    response = client.post(url_for(service, practitioner, start), DETAILS)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "just taken" in content
+    assert 'value="Ann Runner"' in content
+    assert 'value="ann@example.com"' in content
+    assert "Sore knee after long runs" in content
+    assert response.context["nearby"]
+    assert "formaction=" in content  # one press books a nearby time with the same details
+
+
+def test_appointment_page_shows_the_booking(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    response = client.get(f"/appointments/{appointment.token}/")
+    assert response.status_code == 200
+    assert b"Cancel this appointment" in response.content
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_unknown_token_is_a_404(client, db):
+    assert client.get("/appointments/not-a-real-token/").status_code == 404
+
+
+def test_cancelling_by_the_link_frees_the_time(client, service, practitioner):
+    start = days_ahead(3, 10)
+    appointment = make_appointment(practitioner, service, start)
+    response = client.post(f"/appointments/{appointment.token}/", {"action": "cancel"})
+    assert response.status_code == 303
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert client.get(url_for(service, practitioner, start)).status_code == 200
+
+
+def test_inside_the_late_cancellation_window_the_page_says_to_phone(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, timezone.now() + timedelta(hours=5))
+    response = client.get(f"/appointments/{appointment.token}/")
+    assert b"please phone us" in response.content.lower()
+    assert b"Cancel this appointment" not in response.content
+    response = client.post(f"/appointments/{appointment.token}/", {"action": "cancel"})
+    assert response.status_code == 409
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+
+
+def test_rescheduling_by_the_link_keeps_the_token(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    new_start = days_ahead(4, 15)
+    week = client.get(f"/appointments/{appointment.token}/move/?week={new_start:%Y-%m-%d}")
+    move_url = (
+        f"/appointments/{appointment.token}/move/{timezone.localtime(new_start):%Y-%m-%dT%H:%M}/"
+    )
+    assert move_url.encode() in week.content
+    assert client.get(move_url).status_code == 200
+    response = client.post(move_url)
+    assert response.status_code == 303
+    assert response["Location"] == f"/appointments/{appointment.token}/"
+    appointment.refresh_from_db()
+    assert appointment.start == new_start
+
+
+def test_rescheduling_to_a_bad_time_is_a_4xx(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert client.get(f"/appointments/{appointment.token}/move/junk/").status_code == 400
+    taken = make_appointment(practitioner, service, days_ahead(4, 10))
+    url = (
+        f"/appointments/{appointment.token}/move/{timezone.localtime(taken.start):%Y-%m-%dT%H:%M}/"
+    )
+    assert client.post(url).status_code == 409
+
+
+def test_privacy_page_states_the_retention_period(client, db, settings):
+    settings.BOOKING_RETENTION_DAYS = 400
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    assert b"400 days" in response.content
+
+
+def test_a_runner_books_gets_the_calendar_file_and_cancels_by_the_link(
+    client, service, practitioner, django_capture_on_commit_callbacks, mailoutbox
+):
+    start = days_ahead(5, 14)
+    week = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    details_url = url_for(service, practitioner, start)
+    assert details_url.encode() in week.content
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = client.post(details_url, DETAILS)
+    manage_url = booked["Location"]
+    confirmation = mailoutbox[0]
+    assert manage_url in confirmation.body
+    assert confirmation.attachments[0][0] == "appointment.ics"
+    assert (
+        details_url.encode()
+        not in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage_url, {"action": "cancel"})
+    assert b"Cancelled" in client.get(manage_url).content
+    assert (
+        details_url.encode() in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
+    )
+
+
+@pytest.mark.parametrize("practitioner_param", ["any", "sam-patel"])
+def test_the_week_page_needs_a_small_fixed_number_of_queries(
+    client, service, practitioner, practitioner_param, django_assert_max_num_queries
+):
+    for day in range(1, 6):
+        make_appointment(practitioner, service, days_ahead(day, 10))
+    with django_assert_max_num_queries(10):
+        client.get(f"/book/{service.slug}/?practitioner={practitioner_param}")
+
+
+@pytest.mark.parametrize(
+    ("in_the_url", "utc_hour"),
+    [
+        ("2026-03-29T09:00", 8),  # spring change: BST, UTC+1
+        ("2026-03-29T15:00", 14),
+        ("2026-10-25T09:00", 9),  # autumn change: back to GMT
+        ("2026-10-25T15:00", 15),
+    ],
+)
+def test_a_start_in_the_url_is_clinic_local_time_on_the_clock_change_days(in_the_url, utc_hour):
+    from datetime import UTC, datetime
+
+    from bookings.templatetags.bookings_tags import local_iso
+    from bookings.views import parse_start
+
+    start = parse_start(in_the_url)
+    assert start.astimezone(UTC) == datetime(
+        *map(int, in_the_url[:10].split("-")), utc_hour, tzinfo=UTC
+    )
+    assert local_iso(start) == in_the_url

@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+
+from clinic.models import CACHE_KEY as CLINIC_DETAILS_KEY
+from clinic.models import ClinicDetails
+from programs.models import Article
+from tests.programs.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_get_the_home_page_from_the_cache(client, django_assert_num_queries):
+    first = client.get("/")
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Security-Policy"]
+
+
+def test_an_edit_in_admin_shows_at_once(client):
+    client.get("/")
+    ClinicDetails(name="Harbourside Physio").save()
+    assert "Harbourside Physio" in client.get("/").content.decode()
+
+
+def change_name_behind_the_caches(name: str) -> None:
+    ClinicDetails.objects.update(name=name)  # no save(), so no signal
+    cache.delete(CLINIC_DETAILS_KEY)
+
+
+def test_staff_always_get_a_fresh_page(client):
+    ClinicDetails(name="Before").save()
+    client.get("/")
+    change_name_behind_the_caches("After")
+    assert "Before" in client.get("/").content.decode()  # anonymous: cached
+    staff = User.objects.create_user("editor", password="pw-long-enough-1", is_staff=True)
+    client.force_login(staff)
+    assert "After" in client.get("/").content.decode()
+
+
+def test_cached_pages_answer_conditional_requests_with_304(client):
+    etag = client.get("/")["ETag"]
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    ClinicDetails(name="Before").save()
+    client.get("/")
+    change_name_behind_the_caches("After")
+    assert "After" in client.get("/").content.decode()
+
+
+def test_article_pages_are_served_from_the_cache_until_an_edit(client, django_assert_num_queries):
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert "Hamstrings for beginners" in client.get(url).content.decode()
+    article.title = "Hamstrings for everyone"
+    article.save()
+    assert "Hamstrings for everyone" in client.get(url).content.decode()
+    assert "Hamstrings for everyone" in client.get("/articles/").content.decode()
+
+
+def test_a_cached_list_shows_a_newly_published_article_at_once(client):
+    client.get("/articles/")
+    make_article(title="Fresh off the press")
+    assert "Fresh off the press" in client.get("/articles/").content.decode()
+
+
+def test_a_draft_is_never_cached_for_the_public(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert client.get(f"/articles/{draft.slug}/").status_code == 404
+    staff = User.objects.create_superuser("boss", password="pw-long-enough-1")
+    client.force_login(staff)
+    assert client.get(f"/articles/{draft.slug}/").status_code == 200
+    client.logout()
+    assert client.get(f"/articles/{draft.slug}/").status_code == 404
