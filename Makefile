@@ -16,6 +16,7 @@ help:
 	@echo "make run    - install, migrate, load demo data and serve http://127.0.0.1:8000"
 	@echo "make test   - install and run the test suite (SQLite; set DATABASE_URL for Postgres)"
 	@echo "make lint | migrations-check | deploy-check | e2e | bench"
+	@echo "make bench-http | lighthouse | soak | faults | burst   (speed, load and fault scripts in bench/)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (pyenv install 3.12)"; exit 1; }
@@ -75,3 +76,22 @@ bench: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Speed, weight, load and faults, on demand (each script's docstring says what it proves).
+.PHONY: bench-http lighthouse soak faults burst
+bench-http: install
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/http_speed.py
+
+lighthouse: install
+	@command -v chromium >/dev/null 2>&1 || bash .ci/browser-deps
+	$(BIN)/python bench/lighthouse.py
+
+soak: install
+	$(BIN)/python bench/soak.py
+
+faults: install
+	$(BIN)/python bench/faults.py
+
+burst: install
+	$(BIN)/python bench/booking_burst_clients.py --clients 50

@@ -19,6 +19,7 @@ def choose_first_free_time(page, weeks: int = 4, from_next_week: bool = False) -
         for _ in range(2 if date.today().weekday() >= 5 else 1):
             page.get_by_role("link", name="Next week").click()
     for _ in range(weeks):
+        page.wait_for_load_state()
         times = page.locator(TIME_LINK)
         if times.count():
             label = times.first.get_attribute("aria-label") or times.first.text_content()
