@@ -145,8 +145,10 @@ def site(tmp_path_factory):
         DJANGO_SECURE_SSL_REDIRECT="0",
         BOOKING_RATE_LIMIT="1000/h",
         SITE_URL=base_url,
-        WEB_CONCURRENCY="2",
-        GUNICORN_THREADS="4",
+        # One process (with threads): the default local-memory cache is per process, so
+        # with several workers an edit in admin reaches only one worker's cached pages.
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="8",
         GUNICORN_ACCESS_LOG="0",
         LOG_LEVEL="WARNING",
     )
@@ -211,12 +213,19 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _record_console_error(page, message) -> None:
+    source = (message.location or {}).get("url", "")
+    # Admin pages have no icon, so Chromium asks for /favicon.ico and gets a 404.
+    if message.type == "error" and not source.endswith("/favicon.ico"):
+        page.console_errors.append(f"{message.text} ({source})")
+
+
 def _open_page(request, browser, site, options, label):
     context = browser.new_context(base_url=site.base_url, accept_downloads=True, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("console", lambda message: _record_console_error(page, message))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     report = getattr(request.node, "report_call", None)
