@@ -150,7 +150,10 @@ def main() -> int:
         postgres_database("clinic_faults", server_url) as db,
     ):
         extra = {"DATABASE_POOL_TIMEOUT": args.pool_timeout} if args.pool_timeout else {}
-        env = production_env(db, tmp, BOOKING_RATE_LIMIT="100000/h", **extra)
+        # Workers are not recycled here, so a changed worker pid means a crash.
+        env = production_env(
+            db, tmp, BOOKING_RATE_LIMIT="100000/h", GUNICORN_MAX_REQUESTS="0", **extra
+        )
         prepare_site(env)
         with gunicorn(env, workers=args.workers, log=tmp / "gunicorn.log") as server:
             base = server.base_url
