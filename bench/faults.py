@@ -297,6 +297,18 @@ def main() -> int:
             f"  appointments in the database: {len(in_database)}; answered 303: {len(booked)}; "
             f"incomplete rows: {len(incomplete)}"
         )
+        for token in sorted(in_database - booked):
+            answer = next(
+                (a for _, path, a in bookings.answers if a.status != 303 and token in a.location),
+                None,
+            )
+            mailed = any(
+                token in mail.read_text(errors="replace") for mail in (tmp / "mail").glob("*.log")
+            )
+            print(
+                f"  booked but not answered 303: {token}; confirmation email sent: {mailed}; "
+                f"the patient saw: {answer.status if answer else 'a 503 or no answer'}"
+            )
         if in_database != booked:
             failures.append(
                 f"database and answers disagree: only in the database "
