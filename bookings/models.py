@@ -318,7 +318,10 @@ class Appointment(models.Model):
         # No patient details: this text is kept in the admin's history (LogEntry) and
         # shown in "Recent actions", which outlive the purge and other staff may see.
         local = timezone.localtime(self.start)
-        return f"Appointment {self.pk}: {self.service} with {self.practitioner}, {local:%d %b %Y %H:%M}"
+        return (
+            f"Appointment {self.pk}: {self.service} with {self.practitioner}, "
+            f"{local:%d %b %Y %H:%M}"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:manage", args=[self.token])
