@@ -201,8 +201,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Appointment tokens are private links: never written to the log.
+    "filters": {"redact_private_links": {"()": "clinic.log_redaction.RedactPrivateLinks"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain",
-                            "stream": "ext://sys.stdout"}},
+                            "stream": "ext://sys.stdout",
+                            "filters": ["redact_private_links"]}},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
