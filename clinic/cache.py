@@ -41,9 +41,12 @@ def bump_content_version(**kwargs) -> None:
 
 
 def is_cacheable(request) -> bool:
-    # Staff see drafts and previews: they always get a fresh page.
+    # Staff see drafts and previews: they always get a fresh page. Query strings are
+    # unbounded (?x=1, ?x=2...): caching them would let anyone flood the cache and evict
+    # what shares it, such as the booking rate-limit counters.
     return (
         request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
         and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
     )

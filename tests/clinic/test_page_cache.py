@@ -79,3 +79,14 @@ def test_a_draft_is_never_cached_for_the_public(client):
     assert client.get(f"/articles/{draft.slug}/").status_code == 200
     client.logout()
     assert client.get(f"/articles/{draft.slug}/").status_code == 404
+
+
+
+def test_pages_with_a_query_string_are_not_cached(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/articles/?utm_source=newsletter")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/articles/?utm_source=newsletter").status_code == 200
+    assert len(queries) > 0  # built afresh: such pages never fill the cache
