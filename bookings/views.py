@@ -243,6 +243,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD"])
 def move_week(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
     rules = BookingRules.current()

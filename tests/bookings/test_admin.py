@@ -228,3 +228,13 @@ def test_marking_a_cancelled_appointment_attended_leaves_it_cancelled(
     )
     assert response.status_code == 302
     assert Appointment.objects.get(pk=cancelled.pk).status == "cancelled"
+
+
+def test_export_csv_defuses_names_starting_with_a_tab(reception, service, practitioner):
+    appointment = make_appointment(
+        practitioner, service, days_ahead(3, 10), patient_name="\t=cmd()"
+    )
+    response = reception.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [appointment.pk]}
+    )
+    assert "'\t=cmd()" in response.content.decode()
