@@ -47,7 +47,10 @@ def parse_start(value: str) -> datetime:
         raise BadStart("That address does not hold a time we understand.") from None
     if local.tzinfo is not None or local.second or local.microsecond:
         raise BadStart("That address does not hold a time we understand.")
-    start = local_to_utc(local.date(), local.time(), clinic_timezone())
+    try:
+        start = local_to_utc(local.date(), local.time(), clinic_timezone())
+    except OverflowError:  # year 1 or 9999 in a zone east or west of UTC
+        raise BadStart("That time is too far from today to book.") from None
     if start is None:
         raise BadStart("That time does not exist: the clocks go forward then.")
     return start

@@ -341,3 +341,18 @@ def test_the_move_page_answers_only_get(client, service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     assert client.post(f"/appointments/{appointment.token}/move/").status_code == 405
     assert client.put(f"/appointments/{appointment.token}/move/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [("Asia/Tokyo", "0001-01-01T00:00"), ("America/New_York", "9999-12-31T23:59")],
+)
+def test_a_start_at_the_end_of_the_calendar_is_a_400_in_any_clinic_time_zone(
+    client, service, practitioner, settings, zone, start
+):
+    settings.TIME_ZONE = zone
+    response = client.get(f"/book/{service.slug}/{practitioner.slug}/{start}/")
+    assert response.status_code == 400
+    assert b"too far from today" in response.content
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert client.get(f"/appointments/{appointment.token}/move/{start}/").status_code == 400
