@@ -59,7 +59,8 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not is_cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"public-page:{content_version()}:{request.get_full_path()}"
+        # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+        key = f"public-page:{content_version()}:{request.build_absolute_uri()}"
         cached = cache.get(key)
         if cached is not None:
             body, headers = cached

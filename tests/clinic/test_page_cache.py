@@ -90,3 +90,11 @@ def test_pages_with_a_query_string_are_not_cached(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/articles/?utm_source=newsletter").status_code == 200
     assert len(queries) > 0  # built afresh: such pages never fill the cache
+
+
+def test_each_host_gets_its_own_cached_page(client, settings):
+    settings.ALLOWED_HOSTS = ["clinic.example", "www.clinic.example"]
+    client.get("/articles/", HTTP_HOST="www.clinic.example")
+    page = client.get("/articles/", HTTP_HOST="clinic.example").content.decode()
+    assert "http://clinic.example/articles/" in page
+    assert "www.clinic.example" not in page
