@@ -32,7 +32,7 @@ def _context(appointment: Appointment, **extra) -> dict:
         "rules": BookingRules.current(),
         "start": timezone.localtime(appointment.start),
         "end": timezone.localtime(appointment.end),
-        "manage_url": f"{settings.SITE_URL}{appointment.get_absolute_url()}",
+        "manage_url": f"{settings.SITE_URL}{appointment.private_url()}",
         "book_url": f"{settings.SITE_URL}/book/",
         **extra,
     }

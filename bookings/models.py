@@ -323,7 +323,12 @@ class Appointment(models.Model):
             f"{local:%d %b %Y %H:%M}"
         )
 
-    def get_absolute_url(self) -> str:
+    def private_url(self) -> str:
+        """The patient's own page; anyone holding it may cancel or move the booking.
+
+        Deliberately not ``get_absolute_url``: the admin's "view on site" redirect
+        (/admin/r/<type>/<id>/) follows that for any staff user, content editors too.
+        """
         return reverse("bookings:manage", args=[self.token])
 
     @property

@@ -200,7 +200,7 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
             status=409,
         )
     messages.success(request, "Your appointment is booked. We have emailed you the details.")
-    return _see_other(appointment.get_absolute_url())
+    return _see_other(appointment.private_url())
 
 
 def _see_other(url: str) -> HttpResponse:
@@ -234,7 +234,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                 problem, status = str(error), 409
             else:
                 messages.success(request, "Your appointment is cancelled. Its time is free again.")
-                return _see_other(appointment.get_absolute_url())
+                return _see_other(appointment.private_url())
     context = {
         "appointment": appointment,
         "rules": rules,
@@ -307,7 +307,7 @@ def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
         except BookingError as problem:
             return _move_problem(request, appointment, str(problem), 409)
         messages.success(request, "Your appointment has moved. We have emailed you the new time.")
-        return _see_other(appointment.get_absolute_url())
+        return _see_other(appointment.private_url())
     return render(
         request, "bookings/move_confirm.html", {"appointment": appointment, "new_start": new_start}
     )

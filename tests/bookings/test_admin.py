@@ -238,3 +238,16 @@ def test_export_csv_defuses_names_starting_with_a_tab(reception, service, practi
         CHANGELIST, {"action": "export_csv", "_selected_action": [appointment.pk]}
     )
     assert "'\t=cmd()" in response.content.decode()
+
+
+def test_the_admin_view_on_site_redirect_never_reveals_a_private_link(
+    client, service, practitioner
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    appointment = make_appointment(practitioner, service, days_ahead(2, 10))
+    client.force_login(staff_in(Group.objects.get(name="Content editor")))
+    kind = ContentType.objects.get_for_model(Appointment)
+    response = client.get(f"/admin/r/{kind.pk}/{appointment.pk}/")
+    assert response.status_code == 404
+    assert appointment.token not in response.get("Location", "")

@@ -45,7 +45,7 @@ def test_booking_sends_a_confirmation_to_the_patient_and_a_notice_to_the_clinic(
 
 def test_confirmation_has_text_html_and_a_calendar_file(booked):
     confirmation = mail.outbox[0]
-    assert booked.get_absolute_url() in confirmation.body
+    assert booked.private_url() in confirmation.body
     assert confirmation.alternatives[0].mimetype == "text/html"
     (name, content, mimetype) = confirmation.attachments[0]
     assert name == "appointment.ics" and mimetype == "text/calendar"
