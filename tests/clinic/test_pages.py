@@ -72,3 +72,13 @@ def test_robots_txt_points_at_the_sitemap_and_hides_private_pages(client):
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /appointments/" in body
     assert "Disallow: /admin/" in body
+
+
+def test_a_form_sent_without_its_security_check_gets_a_plain_explanation(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/privacy/", {"name": "Ann"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page and "Nothing has been booked" in page
+    assert "<style" not in page  # Django's own page has an inline style
