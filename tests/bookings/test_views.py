@@ -356,3 +356,22 @@ def test_a_start_at_the_end_of_the_calendar_is_a_400_in_any_clinic_time_zone(
     assert b"too far from today" in response.content
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     assert client.get(f"/appointments/{appointment.token}/move/{start}/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/appointments/%00/",
+        "/appointments/a%00b/move/",
+        "/appointments/a%00b/move/2026-12-07T10:00/",
+        "/book/initial-assessment/sam-patel/%00/",
+        "/book/initial-assessment/?practitioner=%00&week=%00",
+        "/search/?q=%00",
+        "/exercises/?category=%00",
+        "/plans/?level=%00",
+    ],
+)
+def test_nul_bytes_in_the_address_are_never_a_500_on_any_database(
+    client, service, practitioner, url
+):
+    assert client.get(url).status_code < 500
