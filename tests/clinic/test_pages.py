@@ -82,3 +82,13 @@ def test_a_form_sent_without_its_security_check_gets_a_plain_explanation(db):
     page = response.content.decode()
     assert "Your form could not be sent" in page and "Nothing has been booked" in page
     assert "<style" not in page  # Django's own page has an inline style
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?q=%00", "/appointments/%00/", "/admin/bookings/appointment/?status__exact=%00"],
+)
+def test_a_nul_byte_in_the_address_is_a_400_never_a_500_on_postgres(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response.headers
