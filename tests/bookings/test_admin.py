@@ -251,3 +251,9 @@ def test_the_admin_view_on_site_redirect_never_reveals_a_private_link(
     response = client.get(f"/admin/r/{kind.pk}/{appointment.pk}/")
     assert response.status_code == 404
     assert appointment.token not in response.get("Location", "")
+
+
+def test_reception_cancels_appointments_but_cannot_delete_them(reception, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert reception.get(f"{CHANGELIST}{appointment.pk}/delete/").status_code == 403
+    assert Appointment.objects.filter(pk=appointment.pk).exists()
