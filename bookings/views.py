@@ -88,11 +88,13 @@ def week_context(schedule, monday: date, today: date, rules: BookingRules, any_p
     }
 
 
+@require_http_methods(["GET", "HEAD"])
 def service_list(request: HttpRequest) -> HttpResponse:
     services = Service.objects.active()
     return render(request, "bookings/service_list.html", {"services": services})
 
 
+@require_http_methods(["GET", "HEAD"])
 def week(request: HttpRequest, service: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
     practitioners = list(Practitioner.objects.offering(service))

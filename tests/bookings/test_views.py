@@ -337,8 +337,10 @@ def test_a_start_in_the_url_is_clinic_local_time_on_the_clock_change_days(in_the
     assert local_iso(start) == in_the_url
 
 
-def test_the_move_page_answers_only_get(client, service, practitioner):
+def test_pages_without_a_form_answer_only_get(client, service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert client.post("/book/").status_code == 405
+    assert client.delete(f"/book/{service.slug}/").status_code == 405
     assert client.post(f"/appointments/{appointment.token}/move/").status_code == 405
     assert client.put(f"/appointments/{appointment.token}/move/").status_code == 405
 
