@@ -9,6 +9,7 @@ after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appea
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -48,6 +49,8 @@ def is_cacheable(request) -> bool:
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
+        # A visitor's own message ("Your appointment is cancelled") is for them alone.
+        and not messages.get_messages(request)
         and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
     )
 
