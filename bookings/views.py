@@ -151,12 +151,14 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         start_at = parse_start(start)
     except BadStart as problem:
         return _problem(request, service, practitioner, str(problem), now, status=400)
+    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
     try:
         check_bookable_time(start_at, now, rules)
     except NotBookable as problem:
+        if request.method == "POST":  # the notice ran out while they typed: keep it all
+            return _details_kept(request, context, BookingForm(request.POST), str(problem), 400)
         return _problem(request, service, practitioner, str(problem), start_at, status=400)
 
-    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
     if request.method != "POST":
         if not is_free(service, practitioner, start_at, now):
             return _problem(
@@ -182,27 +184,31 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         form.add_error("email", str(problem))
         return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     except BookingError as problem:
-        taken = isinstance(problem, SlotTaken)
         message = (
-            "Sorry, that time was just taken by someone else. Your details are kept: "
-            "choose one of the nearest free times below to book it instead."
-            if taken
-            else "Sorry, that time is not available. Your details are kept: choose "
-            "one of the nearest free times below."
+            "Sorry, that time was just taken by someone else."
+            if isinstance(problem, SlotTaken)
+            else "Sorry, that time is not available."
         )
-        return render(
-            request,
-            "bookings/details.html",
-            {
-                **context,
-                "form": form,
-                "taken": message,
-                "nearby": nearest_free_times(service, start_at, practitioner, now=now),
-            },
-            status=409,
-        )
+        return _details_kept(request, context, form, message, 409)
     messages.success(request, "Your appointment is booked. We have emailed you the details.")
     return _see_other(appointment.private_url())
+
+
+def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):
+    """The details form again, as typed, with the nearest free times to send it to."""
+    nearby = nearest_free_times(
+        context["service"], context["start"], context["practitioner"], now=timezone.now()
+    )
+    message = (
+        f"{problem} Your details are kept: choose one of the nearest free times below "
+        "to book it instead."
+    )
+    return render(
+        request,
+        "bookings/details.html",
+        {**context, "form": form, "taken": message, "nearby": nearby},
+        status=status,
+    )
 
 
 def _see_other(url: str) -> HttpResponse:

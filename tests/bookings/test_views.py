@@ -377,3 +377,16 @@ def test_nul_bytes_in_the_address_are_never_a_500_on_any_database(
     client, service, practitioner, url
 ):
     assert client.get(url).status_code < 500
+
+
+def test_a_time_that_became_too_soon_while_typing_keeps_what_the_person_typed(
+    client, service, practitioner
+):
+    make_rules(minimum_notice_hours=48)  # the notice ran out between showing and sending
+    response = client.post(url_for(service, practitioner, days_ahead(1, 10)), DETAILS)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "too soon" in content
+    assert 'value="Ann Runner"' in content and "Sore knee after long runs" in content
+    assert "formaction=" in content
+    assert not Appointment.objects.exists()
