@@ -208,7 +208,11 @@ LOGGING = {
                             "stream": "ext://sys.stdout",
                             "filters": ["redact_private_links"]}},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's access log: through our handler, so tokens are redacted there too.
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- The clinic -------------------------------------------------------------------

@@ -29,3 +29,8 @@ def test_access_log_lines_lose_the_token_in_path_and_referer():
 def test_the_site_log_handler_redacts_private_links():
     handlers = logging.getLogger().handlers
     assert any(isinstance(f, RedactPrivateLinks) for handler in handlers for f in handler.filters)
+
+
+def test_the_development_servers_access_log_redacts_private_links_too():
+    handlers = logging.getLogger("django.server").handlers
+    assert any(isinstance(f, RedactPrivateLinks) for handler in handlers for f in handler.filters)
