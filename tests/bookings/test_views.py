@@ -390,3 +390,21 @@ def test_a_time_that_became_too_soon_while_typing_keeps_what_the_person_typed(
     assert 'value="Ann Runner"' in content and "Sore knee after long runs" in content
     assert "formaction=" in content
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "utc_hour"),
+    [("2026-03-29", 14), ("2026-10-25", 15)],  # 15:00 in London: BST, then GMT
+)
+def test_booking_on_a_clock_change_day_stores_utc_and_shows_the_local_time(
+    client, service, practitioner, monkeypatch, day, utc_hour
+):
+    from datetime import UTC, date, datetime
+
+    booked_on = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: booked_on - timedelta(days=3))
+    response = client.post(f"/book/{service.slug}/{practitioner.slug}/{day}T15:00/", DETAILS)
+    assert response.status_code == 303
+    appointment = Appointment.objects.get()
+    assert appointment.start == booked_on.replace(hour=utc_hour)
+    assert b"15:00" in client.get(response["Location"]).content
