@@ -299,4 +299,4 @@ def _own_practitioner_id(user) -> int | None:
 
 def _csv_safe(value: str) -> str:
     """Stop spreadsheet formula injection from patient-typed text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -225,5 +225,9 @@ def reschedule_appointment(
 
 
 def mark_status(appointment: Appointment, status: str) -> None:
-    """Record attended or no-show (reception, after the appointment)."""
-    Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    """Record attended or no-show (reception, after the appointment).
+
+    A cancelled appointment stays cancelled: its time may be booked again since, and
+    reviving it would double-book (or break the exclusion constraint on Postgres).
+    """
+    Appointment.objects.active().filter(pk=appointment.pk).update(status=status)

@@ -315,12 +315,20 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
+        # No patient details: this text is kept in the admin's history (LogEntry) and
+        # shown in "Recent actions", which outlive the purge and other staff may see.
         local = timezone.localtime(self.start)
         return (
-            f"{self.patient_name}, {self.service} with {self.practitioner}, {local:%d %b %Y %H:%M}"
+            f"Appointment {self.pk}: {self.service} with {self.practitioner}, "
+            f"{local:%d %b %Y %H:%M}"
         )
 
-    def get_absolute_url(self) -> str:
+    def private_url(self) -> str:
+        """The patient's own page; anyone holding it may cancel or move the booking.
+
+        Deliberately not ``get_absolute_url``: the admin's "view on site" redirect
+        (/admin/r/<type>/<id>/) follows that for any staff user, content editors too.
+        """
         return reverse("bookings:manage", args=[self.token])
 
     @property

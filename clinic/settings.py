@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "clinic.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -201,10 +202,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Appointment tokens are private links: never written to the log.
+    "filters": {"redact_private_links": {"()": "clinic.log_redaction.RedactPrivateLinks"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain",
-                            "stream": "ext://sys.stdout"}},
+                            "stream": "ext://sys.stdout",
+                            "filters": ["redact_private_links"]}},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's access log: through our handler, so tokens are redacted there too.
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- The clinic -------------------------------------------------------------------
