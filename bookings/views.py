@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
 from .booking import (
     BookingError,
-    NeedsAssessment,
     NotBookable,
     SlotTaken,
     book_appointment,
@@ -156,7 +155,9 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         check_bookable_time(start_at, now, rules)
     except NotBookable as problem:
         if request.method == "POST":  # the notice ran out while they typed: keep it all
-            return _details_kept(request, context, BookingForm(request.POST), str(problem), 400)
+            return _details_kept(
+                request, context, BookingForm(request.POST, service=service), str(problem), 400
+            )
         return _problem(request, service, practitioner, str(problem), start_at, status=400)
 
     if request.method != "POST":
@@ -169,9 +170,11 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
                 start_at,
                 status=409,
             )
-        return render(request, "bookings/details.html", {**context, "form": BookingForm()})
+        return render(
+            request, "bookings/details.html", {**context, "form": BookingForm(service=service)}
+        )
 
-    form = BookingForm(request.POST)
+    form = BookingForm(request.POST, service=service)
     if form.is_bot:
         return HttpResponse(
             "Your booking could not be made.\n", status=400, content_type="text/plain"
@@ -180,9 +183,6 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     try:
         appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
-    except NeedsAssessment as problem:
-        form.add_error("email", str(problem))
-        return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     except BookingError as problem:
         message = (
             "Sorry, that time was just taken by someone else."

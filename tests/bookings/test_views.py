@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment, make_rules
+from .factories import days_ahead, make_appointment, make_rules, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +408,67 @@ def test_booking_on_a_clock_change_day_stores_utc_and_shows_the_local_time(
     appointment = Appointment.objects.get()
     assert appointment.start == booked_on.replace(hour=utc_hour)
     assert b"15:00" in client.get(response["Location"]).content
+
+
+# --- Follow-ups: the page never tells whether an email belongs to a patient ---------
+
+HAD_ASSESSMENT_BOX = r'<input type="checkbox" name="had_assessment"[^>]*>'
+
+
+@pytest.fixture
+def follow_up(practitioner):
+    follow_up = make_service(
+        slug="follow-up", name="Follow-up", needs_previous_assessment=True, duration_minutes=30
+    )
+    practitioner.services.add(follow_up)
+    return follow_up
+
+
+def test_a_follow_up_asks_the_patient_to_confirm_an_earlier_assessment_unticked(
+    client, practitioner, follow_up
+):
+    response = client.get(url_for(follow_up, practitioner, days_ahead(3, 10)))
+    content = response.content.decode()
+    box = re.search(HAD_ASSESSMENT_BOX, content)[0]
+    assert "checked" not in box and "required" in box
+    assert 'aria-describedby="id_had_assessment_helptext"' in box
+    assert "I have had an assessment at the clinic before" in content
+    assert "If not, please book an initial assessment first." in content
+
+
+def test_an_initial_assessment_does_not_ask_about_an_earlier_assessment(
+    client, service, practitioner
+):
+    response = client.get(url_for(service, practitioner, days_ahead(3, 10)))
+    assert not re.search(HAD_ASSESSMENT_BOX, response.content.decode())
+
+
+def test_a_follow_up_without_the_assessment_box_is_a_400_that_keeps_what_was_typed(
+    client, practitioner, follow_up
+):
+    response = client.post(url_for(follow_up, practitioner, days_ahead(3, 10)), DETAILS)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'id="id_had_assessment_error"' in content
+    assert "If not, please book an initial assessment first." in content
+    assert 'value="Ann Runner"' in content and 'value="ann@example.com"' in content
+    assert 'value="07700 900123"' in content and "Sore knee after long runs" in content
+    assert not Appointment.objects.exists()
+
+
+def test_a_follow_up_with_the_assessment_box_is_booked_alike_for_known_and_unknown_emails(
+    client, service, practitioner, follow_up
+):
+    make_appointment(practitioner, service, days_ahead(-30, 10), patient_email="ann@example.com")
+    ticked = {**DETAILS, "had_assessment": "on"}
+    known = client.post(url_for(follow_up, practitioner, days_ahead(5, 10)), ticked)
+    unknown = client.post(
+        url_for(follow_up, practitioner, days_ahead(5, 11)),
+        {**ticked, "email": "nobody-we-know@example.com"},
+    )
+    booked = {a.patient_email: a for a in Appointment.objects.filter(service=follow_up)}
+    assert known.status_code == unknown.status_code == 303
+    assert known["Location"] == booked["ann@example.com"].private_url()
+    assert unknown["Location"] == booked["nobody-we-know@example.com"].private_url()
+    assert sorted(known.headers) == sorted(unknown.headers)
+    assert known.content == unknown.content
