@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment
+from .factories import days_ahead, make_appointment, make_service
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/bookings/appointment/"
@@ -257,3 +259,64 @@ def test_reception_cancels_appointments_but_cannot_delete_them(reception, servic
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     assert reception.get(f"{CHANGELIST}{appointment.pk}/delete/").status_code == 403
     assert Appointment.objects.filter(pk=appointment.pk).exists()
+
+
+# --- Follow-ups booked online with no earlier visit on record -----------------------
+
+
+@pytest.fixture
+def follow_up(practitioner):
+    follow_up = make_service(name="Follow-up", needs_previous_assessment=True)
+    practitioner.services.add(follow_up)
+    return follow_up
+
+
+def test_the_appointment_list_shows_whether_a_follow_up_has_an_earlier_visit(
+    reception, service, practitioner, follow_up
+):
+    assessment = make_appointment(practitioner, service, days_ahead(-20, 10))
+    returning = make_appointment(practitioner, follow_up, days_ahead(2, 10))
+    stranger = make_appointment(
+        practitioner, follow_up, days_ahead(2, 11), patient_email="bob@example.com"
+    )
+    response = reception.get(CHANGELIST)
+    assert b"Earlier visit on record" in response.content
+    shown = {a.pk: a.has_earlier_visit for a in response.context["cl"].result_list}
+    assert shown == {assessment.pk: None, returning.pk: True, stranger.pk: False}
+
+
+def test_the_filter_lists_only_follow_ups_with_no_earlier_visit_on_record(
+    reception, service, practitioner, follow_up
+):
+    make_appointment(practitioner, service, days_ahead(-20, 10), patient_name="Ann Runner")
+    make_appointment(practitioner, follow_up, days_ahead(2, 10), patient_name="Ann Runner")
+    make_appointment(
+        practitioner,
+        follow_up,
+        days_ahead(2, 11),
+        patient_name="Bob Stranger",
+        patient_email="bob@example.com",
+    )
+    response = reception.get(CHANGELIST)
+    assert b"Follow-ups with no earlier visit on record" in response.content
+    response = reception.get(CHANGELIST + "?earlier_visit=none")
+    assert [a.patient_name for a in response.context["cl"].result_list] == ["Bob Stranger"]
+
+
+def test_the_appointment_list_costs_the_same_queries_with_one_follow_up_or_twenty(
+    reception, service, practitioner, follow_up
+):
+    def queries() -> int:
+        reception.get(CHANGELIST)  # warm the session and cached clinic details
+        with CaptureQueriesContext(connection) as captured:
+            response = reception.get(CHANGELIST)
+        assert response.status_code == 200
+        return len(captured)
+
+    make_appointment(practitioner, follow_up, days_ahead(1, 9))
+    one = queries()
+    for number in range(19):
+        email = f"patient{number % 4}@example.com"  # some have an earlier visit, some not
+        make_appointment(practitioner, follow_up, days_ahead(2 + number, 10), patient_email=email)
+    assert Appointment.objects.count() == 20
+    assert queries() == one
