@@ -87,6 +87,21 @@ class BookingRulesAdmin(admin.ModelAdmin):
         return False
 
 
+class FollowUpCheckFilter(admin.SimpleListFilter):
+    """Follow-ups booked under an email with no earlier visit: reception phones them."""
+
+    title = "earlier visit on record"
+    parameter_name = "earlier_visit"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Follow-ups with no earlier visit on record")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.follow_ups_without_earlier_visit()
+        return queryset
+
+
 class AppointmentForm(forms.ModelForm):
     """Reception books by phone here; the same overlap rule as online applies."""
 
@@ -141,9 +156,10 @@ class AppointmentAdmin(admin.ModelAdmin):
         "patient_name",
         "patient_phone",
         "status",
+        "earlier_visit",
         "confirmation_sent_at",
     ]
-    list_filter = ["practitioner", "service", "status", "start"]
+    list_filter = ["practitioner", "service", "status", FollowUpCheckFilter, "start"]
     list_select_related = ["practitioner", "service"]
     date_hierarchy = "start"
     search_fields = ["patient_name", "patient_email", "patient_phone"]
@@ -167,6 +183,16 @@ class AppointmentAdmin(admin.ModelAdmin):
         "resend_confirmation",
         "export_csv",
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_earlier_visit()
+
+    @admin.display(
+        description="Earlier visit on record", boolean=True, ordering="has_earlier_visit"
+    )
+    def earlier_visit(self, appointment: Appointment) -> bool | None:
+        # Annotated in get_queryset, so no query per row; None when not a follow-up.
+        return appointment.has_earlier_visit
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
@@ -299,4 +325,4 @@ def _own_practitioner_id(user) -> int | None:
 
 def _csv_safe(value: str) -> str:
     """Stop spreadsheet formula injection from patient-typed text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -34,10 +34,6 @@ class NotBookable(BookingError):
     """The time is not one the patient may book (outside hours, notice or window)."""
 
 
-class NeedsAssessment(BookingError):
-    """A follow-up without an earlier appointment under the same email."""
-
-
 class TooLateToChange(BookingError):
     """Inside the late-cancellation window: the patient must phone the clinic."""
 
@@ -97,12 +93,6 @@ def nearest_free_times(
     return nearest(schedule.free_slots(now), around, count, prefer)
 
 
-def _has_previous_appointment(email: str, before: datetime) -> bool:
-    return (
-        Appointment.objects.active().filter(patient_email__iexact=email, start__lt=before).exists()
-    )
-
-
 def book_appointment(
     service: Service,
     practitioner: Practitioner,
@@ -115,6 +105,10 @@ def book_appointment(
     Locks the practitioner's row so that bookings for one person run one at a time,
     re-checks that the time is still free, then inserts. Confirmation emails are sent
     after the commit. Raises ``SlotTaken`` when someone else got there first.
+
+    A follow-up is booked whatever the email's history: refusing unknown emails would
+    tell anyone whether an address belongs to a patient. The form asks the patient to
+    confirm an earlier assessment, and reception sees follow-ups with no earlier visit.
     """
     now = now or timezone.now()
     try:
@@ -128,14 +122,6 @@ def book_appointment(
                 ):
                     raise SlotTaken("Sorry, that time was just taken.")
                 raise NotBookable("That time is not available to book.")
-            if service.needs_previous_assessment and not _has_previous_appointment(
-                patient.email, start
-            ):
-                raise NeedsAssessment(
-                    f"A {service.name.lower()} follows an earlier assessment, and we could "
-                    "not find one booked under this email address. Please book an "
-                    "assessment first, or phone us."
-                )
             appointment = Appointment.objects.create(
                 service=service,
                 practitioner=practitioner,
@@ -225,5 +211,9 @@ def reschedule_appointment(
 
 
 def mark_status(appointment: Appointment, status: str) -> None:
-    """Record attended or no-show (reception, after the appointment)."""
-    Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    """Record attended or no-show (reception, after the appointment).
+
+    A cancelled appointment stays cancelled: its time may be booked again since, and
+    reviving it would double-book (or break the exclusion constraint on Postgres).
+    """
+    Appointment.objects.active().filter(pk=appointment.pk).update(status=status)

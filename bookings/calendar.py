@@ -42,8 +42,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     # No private link here: calendars get shared; the link stays in the email.
     event.add(
         "description",
-        f"To cancel or change it, use the link in your confirmation email "
-        f"or phone {clinic.phone}.",
+        f"To cancel or change it, use the link in your confirmation email or phone {clinic.phone}.",
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Each version we send (move, cancellation, reminder) must outrank the earlier ones.

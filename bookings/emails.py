@@ -32,7 +32,7 @@ def _context(appointment: Appointment, **extra) -> dict:
         "rules": BookingRules.current(),
         "start": timezone.localtime(appointment.start),
         "end": timezone.localtime(appointment.end),
-        "manage_url": f"{settings.SITE_URL}{appointment.get_absolute_url()}",
+        "manage_url": f"{settings.SITE_URL}{appointment.private_url()}",
         "book_url": f"{settings.SITE_URL}/book/",
         **extra,
     }
@@ -41,6 +41,9 @@ def _context(appointment: Appointment, **extra) -> dict:
 def _message(
     template: str, subject: str, to: list[str], context: dict, ics: bytes | None = None
 ) -> EmailMultiAlternatives:
+    # Staff type the service and practitioner names; a line break in one would make the
+    # header unsendable (BadHeaderError), so every copy of the email would fail.
+    subject = " ".join(subject.split())
     text = render_to_string(f"bookings/emails/{template}.txt", context)
     html = render_to_string(f"bookings/emails/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)

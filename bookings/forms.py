@@ -4,13 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .booking import PatientDetails
+from .models import Service
 
 PHONE_DIGITS = re.compile(r"\d")
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
 class BookingForm(forms.Form):
-    """The patient's details; nothing is ticked or filled in for them."""
+    """The patient's details; nothing is ticked or filled in for them.
+
+    A follow-up also asks the patient to confirm an earlier assessment, rather than
+    looking the email up, which would tell anyone who is a patient of the clinic.
+    """
 
     name = forms.CharField(
         label="Your full name",
@@ -35,6 +40,16 @@ class BookingForm(forms.Form):
         help_text="A few words, up to 200 characters. It is never put in an email.",
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 200}),
     )
+    had_assessment = forms.BooleanField(
+        label="I have had an assessment at the clinic before",
+        help_text="If not, please book an initial assessment first.",
+        error_messages={
+            "required": (
+                "Please tick the box if you have had an assessment with us before. "
+                "If not, please book an initial assessment first."
+            )
+        },
+    )
     consent = forms.BooleanField(
         label=(
             "I agree that the clinic keeps these details to manage my appointment, "
@@ -49,11 +64,15 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "consent" else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        if not service.needs_previous_assessment:
+            del self.fields["had_assessment"]
+        for field in self.fields.values():
+            is_checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs.setdefault(
+                "class", "form-check-input" if is_checkbox else "form-control"
+            )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +40,10 @@ class Service(models.Model):
     price = models.DecimalField(max_digits=7, decimal_places=2)
     needs_previous_assessment = models.BooleanField(
         default=False,
-        help_text="Only patients who have booked with us before may book it (a follow-up).",
+        help_text=(
+            "A follow-up: patients confirm they have had an assessment; the appointment "
+            "list shows any with no earlier visit on record."
+        ),
     )
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the booking page.")
@@ -266,6 +269,38 @@ class AppointmentQuerySet(models.QuerySet):
     def to_anonymise(self, older_than: datetime):
         return self.filter(start__lt=older_than, anonymised_at__isnull=True)
 
+    def with_earlier_visit(self):
+        """Annotate ``has_earlier_visit`` on follow-ups (``None`` on other services).
+
+        One subquery in the same SQL, so a list of any length costs the same queries.
+        """
+        return self.annotate(
+            has_earlier_visit=models.Case(
+                models.When(
+                    service__needs_previous_assessment=True, then=Exists(_earlier_visits())
+                ),
+                default=None,
+                output_field=models.BooleanField(null=True),
+            )
+        )
+
+    def follow_ups_without_earlier_visit(self):
+        """Follow-ups whose email has no earlier visit on record: reception phones them."""
+        return self.filter(service__needs_previous_assessment=True).exclude(
+            Exists(_earlier_visits())
+        )
+
+
+def _earlier_visits() -> models.QuerySet:
+    """Visits before the outer appointment under its email (a no-show is no visit)."""
+    return (
+        Appointment.objects.filter(
+            patient_email__iexact=OuterRef("patient_email"), start__lt=OuterRef("start")
+        )
+        .exclude(patient_email="")  # phone bookings without an email match nothing
+        .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW])
+    )
+
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
@@ -315,12 +350,20 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
+        # No patient details: this text is kept in the admin's history (LogEntry) and
+        # shown in "Recent actions", which outlive the purge and other staff may see.
         local = timezone.localtime(self.start)
         return (
-            f"{self.patient_name}, {self.service} with {self.practitioner}, {local:%d %b %Y %H:%M}"
+            f"Appointment {self.pk}: {self.service} with {self.practitioner}, "
+            f"{local:%d %b %Y %H:%M}"
         )
 
-    def get_absolute_url(self) -> str:
+    def private_url(self) -> str:
+        """The patient's own page; anyone holding it may cancel or move the booking.
+
+        Deliberately not ``get_absolute_url``: the admin's "view on site" redirect
+        (/admin/r/<type>/<id>/) follows that for any staff user, content editors too.
+        """
         return reverse("bookings:manage", args=[self.token])
 
     @property

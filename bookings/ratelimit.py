@@ -6,6 +6,7 @@ Fixed windows: ``"10/h"`` allows ten POSTs per client address per clock hour. Wi
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -42,6 +43,20 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def client_key(address: str) -> str:
+    """What one client is counted under: its IPv4 address, or its IPv6 /64 network
+    (one home or phone gets a whole /64 and may pick a new address for each request)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def hit(scope: str, key: str, rate: str, now: float | None = None) -> bool:
     """Count one attempt; False once the limit for this window is passed."""
     limit, period = parse_rate(rate)
@@ -76,7 +91,7 @@ def limit_posts(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method == "POST" and not hit(
-            "bookings", client_ip(request), settings.BOOKING_RATE_LIMIT
+            "bookings", client_key(client_ip(request)), settings.BOOKING_RATE_LIMIT
         ):
             return too_many_requests()
         return view(request, *args, **kwargs)

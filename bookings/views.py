@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
 from .booking import (
     BookingError,
-    NeedsAssessment,
     NotBookable,
     SlotTaken,
     book_appointment,
@@ -47,7 +46,10 @@ def parse_start(value: str) -> datetime:
         raise BadStart("That address does not hold a time we understand.") from None
     if local.tzinfo is not None or local.second or local.microsecond:
         raise BadStart("That address does not hold a time we understand.")
-    start = local_to_utc(local.date(), local.time(), clinic_timezone())
+    try:
+        start = local_to_utc(local.date(), local.time(), clinic_timezone())
+    except OverflowError:  # year 1 or 9999 in a zone east or west of UTC
+        raise BadStart("That time is too far from today to book.") from None
     if start is None:
         raise BadStart("That time does not exist: the clocks go forward then.")
     return start
@@ -85,11 +87,13 @@ def week_context(schedule, monday: date, today: date, rules: BookingRules, any_p
     }
 
 
+@require_http_methods(["GET", "HEAD"])
 def service_list(request: HttpRequest) -> HttpResponse:
     services = Service.objects.active()
     return render(request, "bookings/service_list.html", {"services": services})
 
 
+@require_http_methods(["GET", "HEAD"])
 def week(request: HttpRequest, service: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
     practitioners = list(Practitioner.objects.offering(service))
@@ -146,12 +150,16 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         start_at = parse_start(start)
     except BadStart as problem:
         return _problem(request, service, practitioner, str(problem), now, status=400)
+    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
     try:
         check_bookable_time(start_at, now, rules)
     except NotBookable as problem:
+        if request.method == "POST":  # the notice ran out while they typed: keep it all
+            return _details_kept(
+                request, context, BookingForm(request.POST, service=service), str(problem), 400
+            )
         return _problem(request, service, practitioner, str(problem), start_at, status=400)
 
-    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
     if request.method != "POST":
         if not is_free(service, practitioner, start_at, now):
             return _problem(
@@ -162,9 +170,11 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
                 start_at,
                 status=409,
             )
-        return render(request, "bookings/details.html", {**context, "form": BookingForm()})
+        return render(
+            request, "bookings/details.html", {**context, "form": BookingForm(service=service)}
+        )
 
-    form = BookingForm(request.POST)
+    form = BookingForm(request.POST, service=service)
     if form.is_bot:
         return HttpResponse(
             "Your booking could not be made.\n", status=400, content_type="text/plain"
@@ -173,31 +183,32 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     try:
         appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
-    except NeedsAssessment as problem:
-        form.add_error("email", str(problem))
-        return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     except BookingError as problem:
-        taken = isinstance(problem, SlotTaken)
         message = (
-            "Sorry, that time was just taken by someone else. Your details are kept: "
-            "choose one of the nearest free times below to book it instead."
-            if taken
-            else "Sorry, that time is not available. Your details are kept: choose "
-            "one of the nearest free times below."
+            "Sorry, that time was just taken by someone else."
+            if isinstance(problem, SlotTaken)
+            else "Sorry, that time is not available."
         )
-        return render(
-            request,
-            "bookings/details.html",
-            {
-                **context,
-                "form": form,
-                "taken": message,
-                "nearby": nearest_free_times(service, start_at, practitioner, now=now),
-            },
-            status=409,
-        )
+        return _details_kept(request, context, form, message, 409)
     messages.success(request, "Your appointment is booked. We have emailed you the details.")
-    return _see_other(appointment.get_absolute_url())
+    return _see_other(appointment.private_url())
+
+
+def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):
+    """The details form again, as typed, with the nearest free times to send it to."""
+    nearby = nearest_free_times(
+        context["service"], context["start"], context["practitioner"], now=timezone.now()
+    )
+    message = (
+        f"{problem} Your details are kept: choose one of the nearest free times below "
+        "to book it instead."
+    )
+    return render(
+        request,
+        "bookings/details.html",
+        {**context, "form": form, "taken": message, "nearby": nearby},
+        status=status,
+    )
 
 
 def _see_other(url: str) -> HttpResponse:
@@ -231,7 +242,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                 problem, status = str(error), 409
             else:
                 messages.success(request, "Your appointment is cancelled. Its time is free again.")
-                return _see_other(appointment.get_absolute_url())
+                return _see_other(appointment.private_url())
     context = {
         "appointment": appointment,
         "rules": rules,
@@ -243,6 +254,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD"])
 def move_week(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
     rules = BookingRules.current()
@@ -303,7 +315,7 @@ def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
         except BookingError as problem:
             return _move_problem(request, appointment, str(problem), 409)
         messages.success(request, "Your appointment has moved. We have emailed you the new time.")
-        return _see_other(appointment.get_absolute_url())
+        return _see_other(appointment.private_url())
     return render(
         request, "bookings/move_confirm.html", {"appointment": appointment, "new_start": new_start}
     )

@@ -9,6 +9,7 @@ after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appea
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -41,10 +42,15 @@ def bump_content_version(**kwargs) -> None:
 
 
 def is_cacheable(request) -> bool:
-    # Staff see drafts and previews: they always get a fresh page.
+    # Staff see drafts and previews: they always get a fresh page. Query strings are
+    # unbounded (?x=1, ?x=2...): caching them would let anyone flood the cache and evict
+    # what shares it, such as the booking rate-limit counters.
     return (
         request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
+        # A visitor's own message ("Your appointment is cancelled") is for them alone.
+        and not messages.get_messages(request)
         and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
     )
 
@@ -56,7 +62,8 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not is_cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"public-page:{content_version()}:{request.get_full_path()}"
+        # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+        key = f"public-page:{content_version()}:{request.build_absolute_uri()}"
         cached = cache.get(key)
         if cached is not None:
             body, headers = cached

@@ -42,9 +42,7 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    return HttpResponse(
-        render_to_string("robots.txt", request=request), content_type="text/plain"
-    )
+    return HttpResponse(render_to_string("robots.txt", request=request), content_type="text/plain")
 
 
 def server_error(request):

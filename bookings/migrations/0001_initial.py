@@ -10,7 +10,6 @@ import bookings.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,127 +18,345 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='BookingRules',
+            name="BookingRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slot_step_minutes', models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(5)], verbose_name='slot step (minutes)')),
-                ('minimum_notice_hours', models.PositiveSmallIntegerField(default=2, help_text='How long before a time it can still be booked online.')),
-                ('booking_window_days', models.PositiveSmallIntegerField(default=60, help_text='How far ahead one may book.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('late_cancellation_hours', models.PositiveSmallIntegerField(default=24, help_text='Inside this many hours before the start, patients must phone to cancel.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slot_step_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=15,
+                        validators=[django.core.validators.MinValueValidator(5)],
+                        verbose_name="slot step (minutes)",
+                    ),
+                ),
+                (
+                    "minimum_notice_hours",
+                    models.PositiveSmallIntegerField(
+                        default=2, help_text="How long before a time it can still be booked online."
+                    ),
+                ),
+                (
+                    "booking_window_days",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        help_text="How far ahead one may book.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                    ),
+                ),
+                (
+                    "late_cancellation_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="Inside this many hours before the start, patients must phone to cancel.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booking rules',
-                'verbose_name_plural': 'booking rules',
+                "verbose_name": "booking rules",
+                "verbose_name_plural": "booking rules",
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5)])),
-                ('buffer_minutes', models.PositiveSmallIntegerField(default=0, help_text='Time kept free after each appointment (notes, cleaning the couch).', verbose_name='buffer after (minutes)')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=7)),
-                ('needs_previous_assessment', models.BooleanField(default=False, help_text='Only patients who have booked with us before may book it (a follow-up).')),
-                ('active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order on the booking page.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(5)]
+                    ),
+                ),
+                (
+                    "buffer_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Time kept free after each appointment (notes, cleaning the couch).",
+                        verbose_name="buffer after (minutes)",
+                    ),
+                ),
+                ("price", models.DecimalField(decimal_places=2, max_digits=7)),
+                (
+                    "needs_previous_assessment",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only patients who have booked with us before may book it (a follow-up).",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Order on the booking page."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ClinicClosure',
+            name="ClinicClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
             ],
             options={
-                'ordering': ['start_date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='closure_end_not_before_start')],
+                "ordering": ["start_date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="closure_end_not_before_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Practitioner',
+            name="Practitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('job_title', models.CharField(blank=True, default='Physiotherapist', max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('photo', models.FileField(blank=True, upload_to='practitioners/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'])])),
-                ('photo_alt', models.CharField(blank=True, help_text='What the photo shows.', max_length=200, verbose_name='photo alt text')),
-                ('active', models.BooleanField(default=True)),
-                ('user', models.OneToOneField(blank=True, help_text='The staff login of this practitioner, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='practitioner', to=settings.AUTH_USER_MODEL)),
-                ('services', models.ManyToManyField(blank=True, related_name='practitioners', to='bookings.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "job_title",
+                    models.CharField(blank=True, default="Physiotherapist", max_length=120),
+                ),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "photo",
+                    models.FileField(
+                        blank=True,
+                        upload_to="practitioners/",
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["jpg", "jpeg", "png", "webp"]
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "photo_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the photo shows.",
+                        max_length=200,
+                        verbose_name="photo alt text",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The staff login of this practitioner, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="practitioner",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, related_name="practitioners", to="bookings.service"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=bookings.models.new_token, editable=False, max_length=64, unique=True)),
-                ('start', models.DateTimeField(db_index=True)),
-                ('end', models.DateTimeField()),
-                ('blocked_until', models.DateTimeField(help_text="The end plus the service's buffer.")),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('cancelled', 'Cancelled'), ('attended', 'Attended'), ('no_show', 'No-show')], default='confirmed', max_length=12)),
-                ('patient_name', models.CharField(max_length=120)),
-                ('patient_email', models.EmailField(blank=True, max_length=254)),
-                ('patient_phone', models.CharField(blank=True, max_length=30)),
-                ('reason', models.CharField(blank=True, help_text='Optional; never sent in any email.', max_length=200)),
-                ('consent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_by', models.CharField(blank=True, max_length=160)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True)),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='bookings.practitioner')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='bookings.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=bookings.models.new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("start", models.DateTimeField(db_index=True)),
+                ("end", models.DateTimeField()),
+                (
+                    "blocked_until",
+                    models.DateTimeField(help_text="The end plus the service's buffer."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("cancelled", "Cancelled"),
+                            ("attended", "Attended"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("patient_name", models.CharField(max_length=120)),
+                ("patient_email", models.EmailField(blank=True, max_length=254)),
+                ("patient_phone", models.CharField(blank=True, max_length=30)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, help_text="Optional; never sent in any email.", max_length=200
+                    ),
+                ),
+                ("consent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_by", models.CharField(blank=True, max_length=160)),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="bookings.practitioner",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="bookings.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
-                'indexes': [models.Index(fields=['practitioner', 'start'], name='appointment_diary_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='appointment_end_after_start'), models.CheckConstraint(condition=models.Q(('blocked_until__gte', models.F('end'))), name='appointment_blocked_until_not_before_end')],
+                "ordering": ["start"],
+                "indexes": [
+                    models.Index(fields=["practitioner", "start"], name="appointment_diary_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="appointment_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("blocked_until__gte", models.F("end"))),
+                        name="appointment_blocked_until_not_before_end",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TimeOff',
+            name="TimeOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField()),
-                ('end', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='time_off', to='bookings.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField()),
+                ("end", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="time_off",
+                        to="bookings.practitioner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time off',
-                'verbose_name_plural': 'time off',
-                'ordering': ['start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='time_off_end_after_start')],
+                "verbose_name": "time off",
+                "verbose_name_plural": "time off",
+                "ordering": ["start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="time_off_end_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkingHours',
+            name="WorkingHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('start_time', models.TimeField(help_text='Clinic local time.')),
-                ('end_time', models.TimeField(help_text='Clinic local time.')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='working_hours', to='bookings.practitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("start_time", models.TimeField(help_text="Clinic local time.")),
+                ("end_time", models.TimeField(help_text="Clinic local time.")),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="working_hours",
+                        to="bookings.practitioner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'working hours',
-                'verbose_name_plural': 'working hours',
-                'ordering': ['practitioner', 'weekday', 'start_time'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='working_hours_end_after_start')],
+                "verbose_name": "working hours",
+                "verbose_name_plural": "working hours",
+                "ordering": ["practitioner", "weekday", "start_time"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_time__gt", models.F("start_time"))),
+                        name="working_hours_end_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -4,28 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ClinicDetails',
+            name="ClinicDetails",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Physio and Fitness Clinic', max_length=120)),
-                ('street_address', models.CharField(default='12 Riverside Walk', max_length=200)),
-                ('locality', models.CharField(default='Bristol', max_length=100, verbose_name='town or city')),
-                ('postcode', models.CharField(default='BS1 4RW', max_length=12)),
-                ('phone', models.CharField(default='0117 496 0123', max_length=30)),
-                ('email', models.EmailField(default='hello@physio-fitness.example', max_length=254)),
-                ('opening_hours', models.TextField(default='Monday to Friday 8:00 to 19:00\nSaturday 9:00 to 13:00\nSunday closed', help_text='One line per row, as patients should read it.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(default="Physio and Fitness Clinic", max_length=120)),
+                ("street_address", models.CharField(default="12 Riverside Walk", max_length=200)),
+                (
+                    "locality",
+                    models.CharField(
+                        default="Bristol", max_length=100, verbose_name="town or city"
+                    ),
+                ),
+                ("postcode", models.CharField(default="BS1 4RW", max_length=12)),
+                ("phone", models.CharField(default="0117 496 0123", max_length=30)),
+                (
+                    "email",
+                    models.EmailField(default="hello@physio-fitness.example", max_length=254),
+                ),
+                (
+                    "opening_hours",
+                    models.TextField(
+                        default="Monday to Friday 8:00 to 19:00\nSaturday 9:00 to 13:00\nSunday closed",
+                        help_text="One line per row, as patients should read it.",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clinic details',
-                'verbose_name_plural': 'clinic details',
+                "verbose_name": "clinic details",
+                "verbose_name_plural": "clinic details",
             },
         ),
     ]

@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment
+from .factories import days_ahead, make_appointment, make_service
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/bookings/appointment/"
@@ -181,3 +183,140 @@ def test_moving_an_appointment_in_the_admin_tells_the_patient(
     assert appointment.start == new_start
     assert appointment.blocked_until == new_start + service.duration + service.buffer
     assert mail.outbox[0].subject.startswith("Moved")
+
+
+def test_a_member_of_the_content_editor_group_cannot_see_appointments(
+    client, service, practitioner
+):
+    make_appointment(practitioner, service, days_ahead(2, 10), patient_name="Ann Runner")
+    client.force_login(staff_in(Group.objects.get(name="Content editor")))
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(CHANGELIST + "diary/").status_code == 403
+    assert b"Ann Runner" not in client.get("/admin/").content
+
+
+def test_the_admin_history_of_a_phone_booking_holds_no_patient_name(
+    reception, service, practitioner
+):
+    from django.contrib.admin.models import LogEntry
+
+    local = days_ahead(3, 10)
+    reception.post(
+        CHANGELIST + "add/",
+        {
+            "service": service.pk,
+            "practitioner": practitioner.pk,
+            "start_0": local.strftime("%d/%m/%Y"),
+            "start_1": local.strftime("%H:%M"),
+            "status": "confirmed",
+            "patient_name": "Phone Caller",
+            "patient_email": "",
+            "patient_phone": "07700 900999",
+            "reason": "",
+        },
+    )
+    entry = LogEntry.objects.get()
+    assert "Phone Caller" not in entry.object_repr
+    assert practitioner.name in entry.object_repr
+
+
+def test_marking_a_cancelled_appointment_attended_leaves_it_cancelled(
+    reception, service, practitioner
+):
+    cancelled = make_appointment(practitioner, service, days_ahead(-1, 10), status="cancelled")
+    make_appointment(practitioner, service, days_ahead(-1, 10))  # its time, booked again
+    response = reception.post(
+        CHANGELIST, {"action": "mark_attended", "_selected_action": [cancelled.pk]}
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get(pk=cancelled.pk).status == "cancelled"
+
+
+def test_export_csv_defuses_names_starting_with_a_tab(reception, service, practitioner):
+    appointment = make_appointment(
+        practitioner, service, days_ahead(3, 10), patient_name="\t=cmd()"
+    )
+    response = reception.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [appointment.pk]}
+    )
+    assert "'\t=cmd()" in response.content.decode()
+
+
+def test_the_admin_view_on_site_redirect_never_reveals_a_private_link(
+    client, service, practitioner
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    appointment = make_appointment(practitioner, service, days_ahead(2, 10))
+    client.force_login(staff_in(Group.objects.get(name="Content editor")))
+    kind = ContentType.objects.get_for_model(Appointment)
+    response = client.get(f"/admin/r/{kind.pk}/{appointment.pk}/")
+    assert response.status_code == 404
+    assert appointment.token not in response.get("Location", "")
+
+
+def test_reception_cancels_appointments_but_cannot_delete_them(reception, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert reception.get(f"{CHANGELIST}{appointment.pk}/delete/").status_code == 403
+    assert Appointment.objects.filter(pk=appointment.pk).exists()
+
+
+# --- Follow-ups booked online with no earlier visit on record -----------------------
+
+
+@pytest.fixture
+def follow_up(practitioner):
+    follow_up = make_service(name="Follow-up", needs_previous_assessment=True)
+    practitioner.services.add(follow_up)
+    return follow_up
+
+
+def test_the_appointment_list_shows_whether_a_follow_up_has_an_earlier_visit(
+    reception, service, practitioner, follow_up
+):
+    assessment = make_appointment(practitioner, service, days_ahead(-20, 10))
+    returning = make_appointment(practitioner, follow_up, days_ahead(2, 10))
+    stranger = make_appointment(
+        practitioner, follow_up, days_ahead(2, 11), patient_email="bob@example.com"
+    )
+    response = reception.get(CHANGELIST)
+    assert b"Earlier visit on record" in response.content
+    shown = {a.pk: a.has_earlier_visit for a in response.context["cl"].result_list}
+    assert shown == {assessment.pk: None, returning.pk: True, stranger.pk: False}
+
+
+def test_the_filter_lists_only_follow_ups_with_no_earlier_visit_on_record(
+    reception, service, practitioner, follow_up
+):
+    make_appointment(practitioner, service, days_ahead(-20, 10), patient_name="Ann Runner")
+    make_appointment(practitioner, follow_up, days_ahead(2, 10), patient_name="Ann Runner")
+    make_appointment(
+        practitioner,
+        follow_up,
+        days_ahead(2, 11),
+        patient_name="Bob Stranger",
+        patient_email="bob@example.com",
+    )
+    response = reception.get(CHANGELIST)
+    assert b"Follow-ups with no earlier visit on record" in response.content
+    response = reception.get(CHANGELIST + "?earlier_visit=none")
+    assert [a.patient_name for a in response.context["cl"].result_list] == ["Bob Stranger"]
+
+
+def test_the_appointment_list_costs_the_same_queries_with_one_follow_up_or_twenty(
+    reception, service, practitioner, follow_up
+):
+    def queries() -> int:
+        reception.get(CHANGELIST)  # warm the session and cached clinic details
+        with CaptureQueriesContext(connection) as captured:
+            response = reception.get(CHANGELIST)
+        assert response.status_code == 200
+        return len(captured)
+
+    make_appointment(practitioner, follow_up, days_ahead(1, 9))
+    one = queries()
+    for number in range(19):
+        email = f"patient{number % 4}@example.com"  # some have an earlier visit, some not
+        make_appointment(practitioner, follow_up, days_ahead(2 + number, 10), patient_email=email)
+    assert Appointment.objects.count() == 20
+    assert queries() == one

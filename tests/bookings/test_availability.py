@@ -255,3 +255,75 @@ def test_loader_uses_a_fixed_number_of_queries_whatever_the_range(weeks, django_
     with django_assert_num_queries(6):
         schedule = load_schedule(service, first, first + timedelta(weeks=weeks))
         schedule.free_slots(now=datetime(2026, 12, 1, tzinfo=UTC))
+
+
+# --- Edges: notice, window, clock changes, time off and closures over several days ---
+
+
+def test_a_time_exactly_at_the_minimum_notice_is_offered_and_may_be_booked():
+    from bookings.booking import check_bookable_time
+    from bookings.models import BookingRules
+
+    now = at(MONDAY, 7)
+    assert local_times(slots(diary(), now=now))[0] == "09:00"  # 7:00 + 2 hours
+    check_bookable_time(at(MONDAY, 9), now, BookingRules(minimum_notice_hours=2))
+
+
+def test_the_last_time_of_the_booking_window_is_offered_and_the_next_is_not():
+    from bookings.booking import NotBookable, check_bookable_time
+    from bookings.models import BookingRules
+
+    now = at(MONDAY, 9)
+    rules = Rules(timedelta(minutes=15), timedelta(0), timedelta(days=1))
+    tuesday = MONDAY + timedelta(days=1)
+    found = slots(diary(), day=tuesday, now=now, rules=rules)
+    assert local_times(found) == ["09:00"]
+    booking_rules = BookingRules(minimum_notice_hours=0, booking_window_days=1)
+    check_bookable_time(at(tuesday, 9), now, booking_rules)
+    with pytest.raises(NotBookable):
+        check_bookable_time(at(tuesday, 9, 15), now, booking_rules)
+
+
+def test_on_the_autumn_change_the_repeated_hour_is_offered_once_at_its_first_occurrence():
+    night = diary(hours=((time(0), time(4)),))
+    found = slots(night, day=AUTUMN_BACK, duration=30, buffer=0)
+    starts = [slot.start for slot in found]
+    assert len(starts) == len(set(starts))
+    assert local_times(found).count("01:30") == 1
+    assert datetime(2026, 10, 25, 0, 30, tzinfo=UTC) in starts  # 01:30 BST
+
+
+def test_a_url_time_in_the_hour_the_clocks_repeat_means_its_first_occurrence():
+    from bookings.views import BadStart, parse_start
+
+    assert parse_start("2026-10-25T01:30") == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    with pytest.raises(BadStart):
+        parse_start("2026-03-29T01:30")  # the clocks skip from 01:00 to 02:00
+
+
+@pytest.mark.django_db
+def test_time_off_over_several_days_blocks_every_day_it_covers():
+    service = make_service()
+    person = make_practitioner(service)
+    make_rules(minimum_notice_hours=0, booking_window_days=365)
+    TimeOff.objects.create(
+        practitioner=person, start=local(2026, 12, 1, 15), end=local(2026, 12, 9, 11)
+    )
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    tuesday = load_schedule(service, date(2026, 12, 8), date(2026, 12, 8))
+    assert tuesday.free_slots(now=now) == []
+    wednesday = load_schedule(service, date(2026, 12, 9), date(2026, 12, 9))
+    assert local_times(wednesday.free_slots(now=now))[0] == "11:00"
+
+
+@pytest.mark.django_db
+def test_a_closure_over_several_days_closes_each_day_of_it_inside_the_range():
+    service = make_service()
+    make_practitioner(service)
+    make_rules(minimum_notice_hours=0, booking_window_days=365)
+    ClinicClosure.objects.create(
+        name="Christmas", start_date=date(2026, 12, 5), end_date=date(2026, 12, 8)
+    )
+    schedule = load_schedule(service, date(2026, 12, 7), date(2026, 12, 9))
+    found = schedule.free_slots(now=datetime(2026, 11, 30, tzinfo=UTC))
+    assert {slot.start.astimezone(LONDON).date() for slot in found} == {date(2026, 12, 9)}

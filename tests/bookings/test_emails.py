@@ -45,7 +45,7 @@ def test_booking_sends_a_confirmation_to_the_patient_and_a_notice_to_the_clinic(
 
 def test_confirmation_has_text_html_and_a_calendar_file(booked):
     confirmation = mail.outbox[0]
-    assert booked.get_absolute_url() in confirmation.body
+    assert booked.private_url() in confirmation.body
     assert confirmation.alternatives[0].mimetype == "text/html"
     (name, content, mimetype) = confirmation.attachments[0]
     assert name == "appointment.ics" and mimetype == "text/calendar"
@@ -130,3 +130,15 @@ def test_resend_confirmation_sends_it_again(booked):
 def test_the_calendar_file_does_not_carry_the_private_link(booked):
     content = mail.outbox[0].attachments[0][1]
     assert booked.token not in (content.decode() if isinstance(content, bytes) else content)
+
+
+def test_a_line_break_in_a_practitioners_name_still_sends_both_booking_emails(
+    service, practitioner, django_capture_on_commit_callbacks
+):
+    practitioner.name = "Sam\r\nBcc: someone@example.com"
+    practitioner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    assert len(mail.outbox) == 2  # the clinic's notice names the practitioner in its subject
+    assert all("\n" not in message.subject for message in mail.outbox)
+    assert all(not message.bcc for message in mail.outbox)

@@ -75,3 +75,11 @@ def test_an_unreadable_rate_setting_fails_the_system_check(settings):
     assert [error.id for error in check_rate_limit_setting()] == ["bookings.E001"]
     settings.BOOKING_RATE_LIMIT = "10/h"
     assert check_rate_limit_setting() == []
+
+
+def test_addresses_in_one_ipv6_64_share_one_limit(client, service, practitioner, settings):
+    settings.BOOKING_RATE_LIMIT = "1/h"
+    url = f"/book/{service.slug}/{practitioner.slug}/2026-12-07T10:00/"
+    assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:2::1").status_code == 400
+    assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 400

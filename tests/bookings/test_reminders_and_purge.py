@@ -79,3 +79,21 @@ def test_purge_keeps_the_diary_entry_itself(service, practitioner, settings):
     make_appointment(practitioner, service, timezone.now() - timedelta(days=60))
     call_command("purge_appointments", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Appointment.objects.count() == 1
+
+
+def test_purge_removes_patient_names_from_the_admin_history(service, practitioner, settings):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+
+    settings.BOOKING_RETENTION_DAYS = 30
+    old = make_appointment(practitioner, service, timezone.now() - timedelta(days=31))
+    LogEntry.objects.create(
+        user=User.objects.create(username="desk", is_staff=True),
+        content_type=ContentType.objects.get_for_model(Appointment),
+        object_id=str(old.pk),
+        object_repr="Ann Runner, Initial assessment",  # as the old __str__ wrote it
+        action_flag=CHANGE,
+    )
+    purge_appointments()
+    assert not LogEntry.objects.filter(object_repr__contains="Ann Runner").exists()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment, make_rules
+from .factories import days_ahead, make_appointment, make_rules, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +335,140 @@ def test_a_start_in_the_url_is_clinic_local_time_on_the_clock_change_days(in_the
         *map(int, in_the_url[:10].split("-")), utc_hour, tzinfo=UTC
     )
     assert local_iso(start) == in_the_url
+
+
+def test_pages_without_a_form_answer_only_get(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert client.post("/book/").status_code == 405
+    assert client.delete(f"/book/{service.slug}/").status_code == 405
+    assert client.post(f"/appointments/{appointment.token}/move/").status_code == 405
+    assert client.put(f"/appointments/{appointment.token}/move/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [("Asia/Tokyo", "0001-01-01T00:00"), ("America/New_York", "9999-12-31T23:59")],
+)
+def test_a_start_at_the_end_of_the_calendar_is_a_400_in_any_clinic_time_zone(
+    client, service, practitioner, settings, zone, start
+):
+    settings.TIME_ZONE = zone
+    response = client.get(f"/book/{service.slug}/{practitioner.slug}/{start}/")
+    assert response.status_code == 400
+    assert b"too far from today" in response.content
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    assert client.get(f"/appointments/{appointment.token}/move/{start}/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/appointments/%00/",
+        "/appointments/a%00b/move/",
+        "/appointments/a%00b/move/2026-12-07T10:00/",
+        "/book/initial-assessment/sam-patel/%00/",
+        "/book/initial-assessment/?practitioner=%00&week=%00",
+        "/search/?q=%00",
+        "/exercises/?category=%00",
+        "/plans/?level=%00",
+    ],
+)
+def test_nul_bytes_in_the_address_are_never_a_500_on_any_database(
+    client, service, practitioner, url
+):
+    assert client.get(url).status_code < 500
+
+
+def test_a_time_that_became_too_soon_while_typing_keeps_what_the_person_typed(
+    client, service, practitioner
+):
+    make_rules(minimum_notice_hours=48)  # the notice ran out between showing and sending
+    response = client.post(url_for(service, practitioner, days_ahead(1, 10)), DETAILS)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "too soon" in content
+    assert 'value="Ann Runner"' in content and "Sore knee after long runs" in content
+    assert "formaction=" in content
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "utc_hour"),
+    [("2026-03-29", 14), ("2026-10-25", 15)],  # 15:00 in London: BST, then GMT
+)
+def test_booking_on_a_clock_change_day_stores_utc_and_shows_the_local_time(
+    client, service, practitioner, monkeypatch, day, utc_hour
+):
+    from datetime import UTC, date, datetime
+
+    booked_on = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: booked_on - timedelta(days=3))
+    response = client.post(f"/book/{service.slug}/{practitioner.slug}/{day}T15:00/", DETAILS)
+    assert response.status_code == 303
+    appointment = Appointment.objects.get()
+    assert appointment.start == booked_on.replace(hour=utc_hour)
+    assert b"15:00" in client.get(response["Location"]).content
+
+
+# --- Follow-ups: the page never tells whether an email belongs to a patient ---------
+
+HAD_ASSESSMENT_BOX = r'<input type="checkbox" name="had_assessment"[^>]*>'
+
+
+@pytest.fixture
+def follow_up(practitioner):
+    follow_up = make_service(
+        slug="follow-up", name="Follow-up", needs_previous_assessment=True, duration_minutes=30
+    )
+    practitioner.services.add(follow_up)
+    return follow_up
+
+
+def test_a_follow_up_asks_the_patient_to_confirm_an_earlier_assessment_unticked(
+    client, practitioner, follow_up
+):
+    response = client.get(url_for(follow_up, practitioner, days_ahead(3, 10)))
+    content = response.content.decode()
+    box = re.search(HAD_ASSESSMENT_BOX, content)[0]
+    assert "checked" not in box and "required" in box
+    assert 'aria-describedby="id_had_assessment_helptext"' in box
+    assert "I have had an assessment at the clinic before" in content
+    assert "If not, please book an initial assessment first." in content
+
+
+def test_an_initial_assessment_does_not_ask_about_an_earlier_assessment(
+    client, service, practitioner
+):
+    response = client.get(url_for(service, practitioner, days_ahead(3, 10)))
+    assert not re.search(HAD_ASSESSMENT_BOX, response.content.decode())
+
+
+def test_a_follow_up_without_the_assessment_box_is_a_400_that_keeps_what_was_typed(
+    client, practitioner, follow_up
+):
+    response = client.post(url_for(follow_up, practitioner, days_ahead(3, 10)), DETAILS)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'id="id_had_assessment_error"' in content
+    assert "If not, please book an initial assessment first." in content
+    assert 'value="Ann Runner"' in content and 'value="ann@example.com"' in content
+    assert 'value="07700 900123"' in content and "Sore knee after long runs" in content
+    assert not Appointment.objects.exists()
+
+
+def test_a_follow_up_with_the_assessment_box_is_booked_alike_for_known_and_unknown_emails(
+    client, service, practitioner, follow_up
+):
+    make_appointment(practitioner, service, days_ahead(-30, 10), patient_email="ann@example.com")
+    ticked = {**DETAILS, "had_assessment": "on"}
+    known = client.post(url_for(follow_up, practitioner, days_ahead(5, 10)), ticked)
+    unknown = client.post(
+        url_for(follow_up, practitioner, days_ahead(5, 11)),
+        {**ticked, "email": "nobody-we-know@example.com"},
+    )
+    booked = {a.patient_email: a for a in Appointment.objects.filter(service=follow_up)}
+    assert known.status_code == unknown.status_code == 303
+    assert known["Location"] == booked["ann@example.com"].private_url()
+    assert unknown["Location"] == booked["nobody-we-know@example.com"].private_url()
+    assert sorted(known.headers) == sorted(unknown.headers)
+    assert known.content == unknown.content

@@ -79,3 +79,38 @@ def test_a_draft_is_never_cached_for_the_public(client):
     assert client.get(f"/articles/{draft.slug}/").status_code == 200
     client.logout()
     assert client.get(f"/articles/{draft.slug}/").status_code == 404
+
+
+def test_pages_with_a_query_string_are_not_cached(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/articles/?utm_source=newsletter")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/articles/?utm_source=newsletter").status_code == 200
+    assert len(queries) > 0  # built afresh: such pages never fill the cache
+
+
+def test_each_host_gets_its_own_cached_page(client, settings):
+    settings.ALLOWED_HOSTS = ["clinic.example", "www.clinic.example"]
+    client.get("/articles/", HTTP_HOST="www.clinic.example")
+    page = client.get("/articles/", HTTP_HOST="clinic.example").content.decode()
+    assert "http://clinic.example/articles/" in page
+    assert "www.clinic.example" not in page
+
+
+def test_a_visitors_own_message_is_never_cached_for_everyone(client, db):
+    from django.test import Client
+
+    from tests.bookings.factories import (
+        days_ahead,
+        make_appointment,
+        make_practitioner,
+        make_service,
+    )
+
+    service = make_service()
+    appointment = make_appointment(make_practitioner(service), service, days_ahead(3, 10))
+    client.post(f"/appointments/{appointment.token}/", {"action": "cancel"})  # not followed
+    assert "Your appointment is cancelled" in client.get("/").content.decode()
+    assert "Your appointment is cancelled" not in Client().get("/").content.decode()

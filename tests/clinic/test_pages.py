@@ -72,3 +72,23 @@ def test_robots_txt_points_at_the_sitemap_and_hides_private_pages(client):
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /appointments/" in body
     assert "Disallow: /admin/" in body
+
+
+def test_a_form_sent_without_its_security_check_gets_a_plain_explanation(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/privacy/", {"name": "Ann"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page and "Nothing has been booked" in page
+    assert "<style" not in page  # Django's own page has an inline style
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?q=%00", "/appointments/%00/", "/admin/bookings/appointment/?status__exact=%00"],
+)
+def test_a_nul_byte_in_the_address_is_a_400_never_a_500_on_postgres(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response.headers

@@ -22,9 +22,7 @@ CONTENT_PAGES = [
 
 
 def _json_ld(html: str) -> list[dict]:
-    blocks = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
-    )
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     return [json.loads(block) for block in blocks]
 
 

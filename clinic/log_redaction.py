@@ -1,0 +1,45 @@
+"""Keep patients' private appointment links out of the logs.
+
+The token in ``/appointments/<token>/`` is the only key to a patient's booking, so
+Django's request warnings (every 4xx logs its path) and gunicorn's access log write
+``<token>`` in its place.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+try:
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # gunicorn is only needed to serve
+    _GunicornLogger = object
+
+PRIVATE_LINK = re.compile(r"(/appointments/)[^/\s?#\"']+")
+
+
+def redact(text: str) -> str:
+    """``text`` with every appointment token replaced by ``<token>``."""
+    return PRIVATE_LINK.sub(r"\1<token>", text)
+
+
+class RedactPrivateLinks(logging.Filter):
+    """A handler filter: rewrites any log message that holds an appointment link."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+class GunicornLogger(_GunicornLogger):
+    """Gunicorn's logger with appointment tokens redacted from access-log lines."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in atoms.items()
+        }

@@ -1,0 +1,61 @@
+"""Booking pages cost the same number of queries however many rows they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import days_ahead, make_appointment, make_practitioner, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    client.get(url)  # warm the cached clinic details first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_the_service_list_costs_the_same_with_one_service_or_twenty(client):
+    make_service()
+    one = queries_for(client, "/book/")
+    for _ in range(19):
+        make_service()
+    assert queries_for(client, "/book/") == one
+
+
+def test_the_week_page_for_anyone_costs_the_same_with_one_practitioner_or_eight(client):
+    service = make_service(slug="massage")
+    make_practitioner(service)
+    one = queries_for(client, "/book/massage/")
+    for _ in range(7):
+        person = make_practitioner(service)
+        make_appointment(person, service, days_ahead(2, 10))
+    assert queries_for(client, "/book/massage/") == one
+
+
+def test_the_details_page_costs_the_same_with_many_practitioners(client):
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    start = days_ahead(3, 10)
+    url = f"/book/massage/sam/{start:%Y-%m-%dT%H:%M}/"
+    one = queries_for(client, url)
+    for _ in range(7):
+        person = make_practitioner(service)
+        make_appointment(person, service, days_ahead(3, 11))
+    make_appointment(sam, service, days_ahead(4, 10))
+    assert queries_for(client, url) == one
+
+
+def test_the_appointment_page_and_its_move_page_cost_a_fixed_number_of_queries(client):
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    appointment = make_appointment(sam, service, days_ahead(3, 10))
+    manage = queries_for(client, f"/appointments/{appointment.token}/")
+    move = queries_for(client, f"/appointments/{appointment.token}/move/")
+    for day in range(4, 9):
+        make_appointment(sam, service, days_ahead(day, 10))
+    assert queries_for(client, f"/appointments/{appointment.token}/") == manage
+    assert queries_for(client, f"/appointments/{appointment.token}/move/") == move
+    assert manage <= 6 and move <= 10
