@@ -57,3 +57,25 @@ def test_a_calendar_start_that_is_not_a_date_is_refused_with_a_message(page):
     response = page.goto(f"{slug_path}calendar.ics?start=next-tuesday")
     assert response.status == 400
     expect(page.locator("body")).to_contain_text(re.compile("date", re.I))
+
+
+def open_nordic_plan(page) -> None:
+    page.goto("/plans/")
+    page.locator("main a[href^='/plans/']", has_text=re.compile("Nordic", re.I)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("Nordic", re.I))
+
+
+def test_the_plan_reads_on_a_phone_without_sideways_scrolling(phone):
+    open_nordic_plan(phone)
+    expect(phone.get_by_role("heading", name=re.compile(r"^Week 10\b"))).to_be_visible()
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+
+
+def test_the_plan_prints_without_navigation_or_the_call_to_book(page):
+    open_nordic_plan(page)
+    expect(page.locator(".book-cta")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.locator(".book-cta")).to_be_hidden()
+    expect(page.get_by_role("heading", name=re.compile(r"^Week 10\b"))).to_be_visible()
