@@ -51,6 +51,8 @@ PHONE = {
     "device_scale_factor": 3,
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# WCAG 1.4.10 (reflow): content works at 320 CSS pixels wide without scrolling sideways.
+NARROW = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
 
 USERS_SCRIPT = f"""
 from django.contrib.auth.models import Group, User
@@ -259,6 +261,12 @@ def page(request, browser, site):
 def phone(request, browser, site):
     """A fresh phone-sized tab (390 x 844, touch) on the running site."""
     yield from _open_page(request, browser, site, PHONE, "phone")
+
+
+@pytest.fixture
+def narrow(request, browser, site):
+    """A 320-pixel-wide tab: the narrowest screen WCAG asks pages to reflow to."""
+    yield from _open_page(request, browser, site, NARROW, "narrow")
 
 
 @pytest.fixture

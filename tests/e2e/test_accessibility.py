@@ -92,6 +92,16 @@ def test_page_has_no_wcag_violations(request, name, screen):
     assert not violations, f"{name} ({page.url}):\n{describe(violations)}"
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_page_reflows_at_320_pixels_without_sideways_scrolling(narrow, name):
+    PAGES[name](narrow)
+    overflow = narrow.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    wide = narrow.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 5).map(el => el.outerHTML.slice(0, 120))""")
+    assert overflow <= 0, f"{name} ({narrow.url}) is {overflow}px too wide: {wide}"
+
+
 def test_every_page_in_the_sitemap_has_no_wcag_violations(page):
     sitemap = page.request.get("/sitemap.xml")
     assert sitemap.ok
