@@ -3,7 +3,8 @@
 One gunicorn server per test session, with production settings (DEBUG off,
 WhiteNoise serving the collected static files) on a throw-away SQLite database
 that is migrated and seeded with the demo data. Mail goes to files that the
-tests read. Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
+tests read (E2E_DATABASE_URL=postgres://host/name runs it on a fresh Postgres database
+`name` instead). Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
 fails leaves a screenshot in test-artifacts/.
 """
 
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,8 +136,35 @@ class Site:
         )
 
 
+@contextmanager
+def throwaway_database(tmp: Path):
+    """SQLite by default; with E2E_DATABASE_URL=postgres://.../name, a fresh `name` there."""
+    url = os.environ.get("E2E_DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    admin_url = f"{base}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
+def database_url(tmp_path_factory):
+    with throwaway_database(tmp_path_factory.mktemp("database")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, database_url):
     tmp = tmp_path_factory.mktemp("site")
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
@@ -146,7 +175,7 @@ def site(tmp_path_factory):
         DJANGO_SECRET_KEY="e2e-only-" + "k3y" * 20,
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"sqlite:///{tmp / 'e2e.sqlite3'}",
+        DATABASE_URL=database_url,
         CACHE_URL="locmemcache://e2e",
         EMAIL_URL=f"filemail:///{mail_dir}",  # four slashes: an absolute path
         DJANGO_STATIC_ROOT=str(tmp / "static"),
