@@ -5,7 +5,7 @@
 Starts gunicorn with production settings on a throw-away Postgres database
 (created, migrated, seeded, dropped), then, in one run and with the same wrk
 settings for each: requests/second for a static file, the home page, an article,
-a plan and the booking week page, and each page's ratio to the static file
+a plan, the booking week page and the booking form, and each page's ratio to the static file
 (goals: content pages >= 0.5, booking pages >= 0.33). Then each public page's
 transfer size on a first visit with Brotli/gzip (HTML, CSS, JS, images; goal
 under 100 KB) and whether any script blocks rendering.
@@ -37,7 +37,7 @@ from servers import (
 )
 
 WEIGHT_LIMIT = 100 * 1024
-GOALS = {"home": 0.5, "article": 0.5, "plan": 0.5, "booking week": 1 / 3}
+GOALS = {"home": 0.5, "article": 0.5, "plan": 0.5, "booking week": 1 / 3, "booking form": 1 / 3}
 COMPRESSED = {"Accept-Encoding": "br, gzip"}
 
 
@@ -142,7 +142,7 @@ def main() -> int:
             css = re.search(r'href="(/static/css/site[^"]*\.css)"', home.decode())
             static = css.group(1) if css else "/static/css/site.css"
             targets = {"static file": static}
-            for name in ("home", "article", "plan", "booking week"):
+            for name in GOALS:
                 if name in pages:
                     targets[name] = pages[name]
                 else:
