@@ -24,6 +24,7 @@ def test_runner_books_on_a_phone_gets_the_email_reschedules_and_cancels(phone, s
     chosen = choose_first_free_time(page, from_next_week=True)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
+    practitioner = re.search(r"/book/initial-assessment/([\w-]+)/", page.url).group(1)
     consent = page.get_by_role("checkbox", name=re.compile("I agree"))
     expect(consent).not_to_be_checked()
     expect(page.locator("main")).to_contain_text("Cancellation policy")
@@ -54,6 +55,7 @@ def test_runner_books_on_a_phone_gets_the_email_reschedules_and_cancels(phone, s
     expect(times.first).to_be_visible()
     new_time = times.nth(1) if times.count() > 1 else times.first
     new_label = new_time.get_attribute("aria-label") or new_time.text_content()
+    new_start = new_time.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
     new_time.click()
     page.get_by_role("button", name=re.compile(r"^Move it to ")).click()
     expect_appointment_page(page)
@@ -62,6 +64,8 @@ def test_runner_books_on_a_phone_gets_the_email_reschedules_and_cancels(phone, s
     moved_to = re.search(r"\d\d:\d\d", new_label).group(0)
     expect(page.locator("main dl")).to_contain_text(moved_to)
     site.wait_for_email(email, count=2)
+    slot_link = f"/book/initial-assessment/{practitioner}/{new_start}/"
+    assert not offered(page, practitioner, new_start, slot_link), "a booked time is not offered"
 
     page.get_by_role("button", name="Cancel this appointment").click()
     expect_appointment_page(page)
@@ -72,6 +76,16 @@ def test_runner_books_on_a_phone_gets_the_email_reschedules_and_cancels(phone, s
     assert "cancel" in str(cancellation["Subject"]).lower()
     assert chosen, "a time was chosen"
     assert not page.console_errors, page.console_errors
+    assert offered(page, practitioner, new_start, slot_link), "cancelling frees the time"
+
+
+def offered(page, practitioner: str, start: str, link: str) -> bool:
+    """Whether the week of free times lists `link` (in a page of its own, then closed)."""
+    other = page.context.new_page()
+    other.goto(f"/book/initial-assessment/?practitioner={practitioner}&week={start[:10]}")
+    found = other.locator(f"main a[href='{link}']").count() > 0
+    other.close()
+    return found
 
 
 def test_an_unknown_private_link_is_not_found(page):
