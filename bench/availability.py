@@ -4,6 +4,7 @@ Prints the time and the number of queries to compute them. Uses a throwaway data
 a temporary SQLite file, or BENCH_DATABASE_URL (its bookings tables are emptied!).
 
     .venv/bin/python bench/availability.py
+    .venv/bin/python bench/availability.py --postgres   # a throw-away Postgres database
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic_bookings_bench \
         .venv/bin/python bench/availability.py
 """
@@ -21,9 +22,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 scratch = tempfile.mkdtemp(prefix="bench-availability-")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3"
-)
+if "--postgres" in sys.argv:
+    # A throw-away Postgres database, created here and dropped at exit.
+    import atexit
+    from contextlib import ExitStack
+
+    from bench.servers import postgres_database
+
+    _databases = ExitStack()
+    atexit.register(_databases.close)
+    os.environ["DATABASE_URL"] = _databases.enter_context(
+        postgres_database("clinic_bench_availability")
+    )
+else:
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3"
+    )
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
