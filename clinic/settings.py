@@ -88,7 +88,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=30),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        # Seconds a request waits for a connection: short, so an outage answers 503 fast.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=2),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two bookings
@@ -101,6 +102,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# After a database error, each server process answers 503 at once for this many
+# seconds before trying the database again (clinic.middleware.DatabaseOutage).
+DATABASE_OUTAGE_PAUSE = env.float("DATABASE_OUTAGE_PAUSE", default=3)
 
 # --- Cache (shared across servers when CACHE_URL is redis://) -----------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.db import connection
 from django.http import HttpResponse
@@ -7,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from clinic.middleware import DATABASE_ERRORS, database_failed, service_unavailable
 from programs.models import Article, Plan
 
 logger = logging.getLogger(__name__)
@@ -34,8 +36,9 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # any failure to reach the database means "not healthy"
+    except Exception as error:  # any failure to reach the database means "not healthy"
         logger.warning("Health check: database did not answer", exc_info=True)
+        database_failed(request, error)
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
@@ -46,5 +49,11 @@ def robots_txt(request):
 
 
 def server_error(request):
-    """500 without the database or context processors: the page must always render."""
+    """500 without the database or context processors: the page must always render.
+
+    A database error raised outside a view (in a middleware, say) is an outage: 503."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        database_failed(request, error)
+        return service_unavailable()
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -8,3 +8,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _database_believed_up():
+    """A test that simulates a database outage does not leave the breaker open."""
+    from clinic.middleware import outage
+
+    outage.reset()
+    yield
+    outage.reset()

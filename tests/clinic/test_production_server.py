@@ -74,9 +74,9 @@ def server(tmp_path_factory):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                urllib.request.urlopen(f"{base}/healthz", timeout=5)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or the worker still booting
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not start: " + process.stderr.read1().decode())

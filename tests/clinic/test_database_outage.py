@@ -1,0 +1,83 @@
+"""A database outage: 503 at once while it lasts, service again when it ends."""
+
+import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import OperationalError
+
+from clinic import views
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home_view_calls(monkeypatch):
+    """Counts the home page's views; `calls.down = True` makes the database refuse."""
+    real_get = views.HomeView.get
+
+    class Calls:
+        count = 0
+        down = False
+
+    def get(self, request, *args, **kwargs):
+        Calls.count += 1
+        if Calls.down:
+            raise OperationalError("connection refused")
+        return real_get(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(views.HomeView, "get", get)
+    return Calls
+
+
+def test_after_a_database_error_requests_get_503_without_waiting_on_the_database(
+    client, settings, home_view_calls
+):
+    settings.DATABASE_OUTAGE_PAUSE = 60
+    home_view_calls.down = True
+    assert client.get("/").status_code == 503
+    assert home_view_calls.count == 1
+
+    for _ in range(3):
+        response = client.get("/")
+        assert response.status_code == 503
+        assert "Back in a moment" in response.content.decode()
+    assert home_view_calls.count == 1  # answered at once: the view was not tried again
+    assert client.get("/healthz").status_code == 503
+
+
+def test_once_the_pause_is_over_one_request_tries_again_and_service_resumes(
+    client, settings, home_view_calls
+):
+    settings.DATABASE_OUTAGE_PAUSE = 0
+    home_view_calls.down = True
+    assert client.get("/").status_code == 503
+    assert client.get("/").status_code == 503  # the retry fails: still down
+    assert home_view_calls.count == 2
+
+    home_view_calls.down = False
+    assert client.get("/").status_code == 200
+    settings.DATABASE_OUTAGE_PAUSE = 60  # a new outage would pause again, but there is none
+    assert client.get("/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_failed_health_check_also_pauses_the_pages(client, settings, monkeypatch):
+    settings.DATABASE_OUTAGE_PAUSE = 60
+
+    class DeadConnection:
+        def cursor(self):
+            raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(views, "connection", DeadConnection())
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/").status_code == 503
+
+
+def test_a_database_error_outside_any_view_is_a_503_not_a_500(client, monkeypatch):
+    def down(self, request, response):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionMiddleware, "process_response", down)
+    client.raise_request_exception = False
+    response = client.get("/privacy/")
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
