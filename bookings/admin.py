@@ -202,10 +202,12 @@ class AppointmentAdmin(admin.ModelAdmin):
                 obj.reminder_sent_at = None  # the new day gets its own reminder
             super().save_model(request, obj, form, change)
             if not change and obj.patient_email:
-                transaction.on_commit(lambda: emails.send_booking_emails(obj.pk))
+                transaction.on_commit(lambda: emails.send_booking_emails(obj.pk), robust=True)
             elif change and "start" in form.changed_data and obj.is_active:
                 previous_start = form.initial["start"]
-                transaction.on_commit(lambda: emails.send_rescheduled(obj.pk, previous_start))
+                transaction.on_commit(
+                    lambda: emails.send_rescheduled(obj.pk, previous_start), robust=True
+                )
 
     @admin.action(description="Cancel and tell the patient", permissions=["change"])
     def cancel_with_notice(self, request, queryset):

@@ -135,7 +135,7 @@ def book_appointment(
                 consent_at=now,
                 created_at=now,
             )
-            transaction.on_commit(lambda: emails.send_booking_emails(appointment.pk))
+            transaction.on_commit(lambda: emails.send_booking_emails(appointment.pk), robust=True)
     except IntegrityError as error:
         # The exclusion constraint (Postgres): another server booked the same time.
         logger.info("Booking refused by the database: %s at %s was just taken", practitioner, start)
@@ -175,7 +175,7 @@ def cancel_appointment(
         appointment.cancelled_by = by[:160]
         appointment.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         if notify:
-            transaction.on_commit(lambda: emails.send_cancellation(appointment.pk))
+            transaction.on_commit(lambda: emails.send_cancellation(appointment.pk), robust=True)
     logger.info("Cancelled appointment %s (by %s)", appointment.pk, appointment.cancelled_by)
     return appointment
 
@@ -203,7 +203,9 @@ def reschedule_appointment(
             appointment.blocked_until = appointment.end + service.buffer
             appointment.reminder_sent_at = None
             appointment.save(update_fields=["start", "end", "blocked_until", "reminder_sent_at"])
-            transaction.on_commit(lambda: emails.send_rescheduled(appointment.pk, previous_start))
+            transaction.on_commit(
+                lambda: emails.send_rescheduled(appointment.pk, previous_start), robust=True
+            )
     except IntegrityError as error:
         raise SlotTaken("Sorry, that time is no longer free.") from error
     logger.info("Moved appointment %s to %s", appointment.pk, new_start)

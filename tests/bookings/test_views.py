@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from bookings.models import Appointment
@@ -472,3 +473,21 @@ def test_a_follow_up_with_the_assessment_box_is_booked_alike_for_known_and_unkno
     assert unknown["Location"] == booked["nobody-we-know@example.com"].private_url()
     assert sorted(known.headers) == sorted(unknown.headers)
     assert known.content == unknown.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_the_booking_committed_still_shows_the_patient_their_booking(
+    client, service, practitioner, monkeypatch, caplog
+):
+    """Emails run after the commit; if even their database read fails, the booking
+    stands and the patient is not told "nothing was booked"."""
+
+    def database_gone(appointment_id):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("bookings.emails.send_booking_emails", database_gone)
+    response = client.post(url_for(service, practitioner, days_ahead(3, 10)), DETAILS)
+    appointment = Appointment.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"/appointments/{appointment.token}/"
+    assert "server closed the connection" in caplog.text
