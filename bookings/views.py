@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
+
+from clinic.cache import cached_page
 
 from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
 from .booking import (
@@ -95,9 +98,40 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def week(request: HttpRequest, service: str) -> HttpResponse:
+    """A week of free times. Anonymous visitors get it from the page cache (group
+    "availability"), which any booking, cancellation or change to the diary empties."""
+    chosen = request.GET.get("practitioner") or ANY
+    today = timezone.localdate()
+    try:
+        monday = parse_week(request.GET.get("week"), today)
+    except BadStart:
+        return _week(request, service, chosen, today)  # the error page, never cached
+    this_monday = today - timedelta(days=today.weekday())
+    if not (
+        CACHE_KEY_PART.fullmatch(service)
+        and CACHE_KEY_PART.fullmatch(chosen)
+        and this_monday <= monday <= this_monday + timedelta(weeks=CACHED_WEEKS)
+    ):
+        return _week(request, service, chosen, today)
+    return cached_page(
+        request,
+        # Today too: the previous-week link and the past depend on it.
+        f"/book/{service}/?practitioner={chosen}&week={monday}&today={today}",
+        lambda: _week(request, service, chosen, today),
+        group="availability",
+        seconds=settings.AVAILABILITY_CACHE_SECONDS,
+    )
+
+
+# Only slugs, and the weeks people book in, are cached: nobody can fill the cache
+# with pages of their own invention (a page is kept only when it is a 200).
+CACHE_KEY_PART = re.compile(r"[-\w]{1,80}", re.ASCII)
+CACHED_WEEKS = 26
+
+
+def _week(request: HttpRequest, service: str, chosen: str, today: date) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
     practitioners = list(Practitioner.objects.offering(service))
-    chosen = request.GET.get("practitioner") or ANY
     practitioner = None
     if chosen != ANY:
         practitioner = next((p for p in practitioners if p.slug == chosen), None)
@@ -108,7 +142,6 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
                 {"service": service, "problem": "We do not know that practitioner."},
                 status=404,
             )
-    today = timezone.localdate()
     try:
         monday = parse_week(request.GET.get("week"), today)
     except BadStart as problem:

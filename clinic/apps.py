@@ -7,7 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic details"
 
     def ready(self):
-        from .cache import bump_content_version
+        from .cache import bump_page_versions
 
         for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(bump_content_version, dispatch_uid=f"clinic-pages-{signal!r}")
+            signal.connect(bump_page_versions, dispatch_uid=f"clinic-pages-{signal!r}")

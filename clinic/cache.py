@@ -1,9 +1,14 @@
-"""Whole-page caching for public pages that staff change rarely.
+"""Whole-page caching for public pages.
 
 Anonymous GETs of content pages are served from the cache. Any save or delete in the
 content apps bumps a version number that is part of every key, so an edit shows at
 once (share the version across servers with CACHE_URL=redis://...). Entries also expire
 after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appears.
+
+The booking week pages are cached the same way in their own group, "availability",
+whose version any save or delete in the bookings app bumps (a booking, a cancellation,
+working hours, time off), and for AVAILABILITY_CACHE_SECONDS only, since the clock
+alone moves times into the minimum notice.
 """
 
 from functools import wraps
@@ -13,7 +18,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 
-VERSION_KEY = "public-pages:version"
 # Headers a replayed page keeps; CSP and the other security headers are added afresh.
 KEPT_HEADERS = (
     "Content-Type",
@@ -23,35 +27,40 @@ KEPT_HEADERS = (
     "Content-Language",
     "X-Robots-Tag",
 )
-CONTENT_APPS = frozenset({"programs", "clinic"})
+# Page group -> the apps whose changes make its pages stale.
+PAGE_GROUPS = {
+    "content": frozenset({"programs", "clinic"}),
+    "availability": frozenset({"bookings"}),
+}
 
 
-def content_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def version_key(group: str) -> str:
+    return f"pages:{group}:version"
 
 
-def bump_content_version(**kwargs) -> None:
-    """Signal receiver: a content model changed, so every cached page is stale."""
+def page_version(group: str) -> int:
+    return cache.get_or_set(version_key(group), 1, timeout=None)
+
+
+def bump_page_versions(**kwargs) -> None:
+    """Signal receiver: a model changed, so the cached pages built from its app are stale."""
     sender = kwargs.get("sender")
-    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-        cache.set(VERSION_KEY, 2, timeout=None)
+    for group, apps in PAGE_GROUPS.items():
+        if sender is not None and sender._meta.app_label not in apps:
+            continue
+        try:
+            cache.incr(version_key(group))
+        except ValueError:  # not set yet (or evicted): any new value invalidates old keys
+            cache.set(version_key(group), 2, timeout=None)
 
 
 def is_cacheable(request) -> bool:
-    # Staff see drafts and previews: they always get a fresh page. Query strings are
-    # unbounded (?x=1, ?x=2...): caching them would let anyone flood the cache and evict
-    # what shares it, such as the booking rate-limit counters.
+    # Staff see drafts and previews: they always get a fresh page.
     return (
         request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
         # A visitor's own message ("Your appointment is cancelled") is for them alone.
         and not messages.get_messages(request)
-        and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
     )
 
 
@@ -60,24 +69,39 @@ def cache_public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_cacheable(request):
+        # Query strings are unbounded (?x=1, ?x=2...): caching them would let anyone
+        # flood the cache and evict what shares it, such as the rate-limit counters.
+        if request.META.get("QUERY_STRING"):
             return view(request, *args, **kwargs)
-        # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-        key = f"public-page:{content_version()}:{request.build_absolute_uri()}"
-        cached = cache.get(key)
-        if cached is not None:
-            body, headers = cached
-            response = HttpResponse(body, status=200)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        nonce_used = "nonce=" in response.content.decode(errors="ignore")
-        if response.status_code == 200 and not response.streaming and not nonce_used:
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, (response.content, headers), settings.PUBLIC_PAGE_CACHE_SECONDS)
-        return response
+        return cached_page(request, request.path, lambda: view(request, *args, **kwargs))
 
     return wrapper
+
+
+def cached_page(request, name: str, build, *, group: str = "content", seconds: int | None = None):
+    """The response of `build()` for this anonymous GET, from the cache when it is there.
+
+    `name` says which page this is; callers build it from checked values only, so
+    nobody can fill the cache with pages of their own invention. Only 200s are kept.
+    """
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
+    if seconds <= 0 or not is_cacheable(request):
+        return build()
+    # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+    origin = f"{request.scheme}://{request.get_host()}"
+    key = f"page:{group}:{page_version(group)}:{origin}{name}"
+    cached = cache.get(key)
+    if cached is not None:
+        body, headers = cached
+        response = HttpResponse(body, status=200)
+        for header, value in headers.items():
+            response[header] = value
+        return response
+    response = build()
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    nonce_used = "nonce=" in response.content.decode(errors="ignore")
+    if response.status_code == 200 and not response.streaming and not nonce_used:
+        headers = {header: response[header] for header in KEPT_HEADERS if header in response}
+        cache.set(key, (response.content, headers), seconds)
+    return response

@@ -234,6 +234,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Anonymous content pages are cached until content changes, and at most this long
 # (which bounds how late a scheduled article appears). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The booking week pages: any booking or diary change empties them at once (on every
+# server with a shared CACHE_URL); this bounds how long a time that has slipped into
+# the minimum notice stays on show. Booking that time is refused politely anyway.
+AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=30)
 
 # --- Bookings ---------------------------------------------------------------------
 # Booking POSTs and appointment-page POSTs allowed per client IP: "<count>/<s|m|h|d>".

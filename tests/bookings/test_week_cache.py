@@ -1,0 +1,88 @@
+"""The booking week page is served from the cache until the diary changes."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from bookings.models import TimeOff
+
+from .factories import days_ahead, make_appointment, make_practitioner
+
+pytestmark = pytest.mark.django_db
+
+
+def week_url(service, start, practitioner="any") -> str:
+    return f"/book/{service.slug}/?practitioner={practitioner}&week={start:%Y-%m-%d}"
+
+
+def time_link(service, practitioner, start) -> bytes:
+    local = timezone.localtime(start)
+    return f"/book/{service.slug}/{practitioner.slug}/{local:%Y-%m-%dT%H:%M}/".encode()
+
+
+def test_a_second_visitor_gets_the_week_without_touching_the_database(
+    client, service, practitioner, django_assert_num_queries
+):
+    start = days_ahead(7, 10)
+    first = client.get(week_url(service, start))
+    with django_assert_num_queries(0):
+        second = client.get(week_url(service, start))
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert time_link(service, practitioner, start) in second.content
+
+
+@pytest.mark.parametrize("who", ["any", "sam-patel"])
+def test_a_booked_time_leaves_the_cached_week_at_once(client, service, practitioner, who):
+    start = days_ahead(7, 10)
+    assert (
+        time_link(service, practitioner, start) in client.get(week_url(service, start, who)).content
+    )
+    make_appointment(practitioner, service, start)
+    assert (
+        time_link(service, practitioner, start)
+        not in client.get(week_url(service, start, who)).content
+    )
+
+
+def test_time_off_entered_by_reception_shows_at_once(client, service, practitioner):
+    start = days_ahead(7, 10)
+    client.get(week_url(service, start, practitioner.slug))
+    TimeOff.objects.create(practitioner=practitioner, start=start, end=start + timedelta(hours=2))
+    page = client.get(week_url(service, start, practitioner.slug)).content
+    assert time_link(service, practitioner, start) not in page
+
+
+def test_a_new_practitioner_is_found_even_after_their_slug_was_asked_for(client, service):
+    start = days_ahead(7, 10)
+    assert client.get(week_url(service, start, "jo-bell")).status_code == 404  # not cached
+    jo = make_practitioner(service, name="Jo Bell", slug="jo-bell")
+    page = client.get(week_url(service, start, "jo-bell"))
+    assert page.status_code == 200
+    assert time_link(service, jo, start) in page.content
+
+
+def test_staff_see_the_live_week(client, service, practitioner, django_assert_max_num_queries):
+    start = days_ahead(7, 10)
+    staff = User.objects.create_user("reception", password="pw-long-enough-1", is_staff=True)
+    client.force_login(staff)
+    client.get(week_url(service, start))
+    with django_assert_max_num_queries(12):
+        second = client.get(week_url(service, start))
+    assert second.status_code == 200
+    assert second.context is not None  # rendered afresh, not replayed from the cache
+
+
+def test_weeks_nobody_books_in_are_not_cached(client, service, practitioner):
+    far = days_ahead(400, 10)
+    client.get(week_url(service, far))
+    assert client.get(week_url(service, far)).context is not None
+
+
+def test_the_week_cache_can_be_turned_off(client, service, practitioner, settings):
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    start = days_ahead(7, 10)
+    client.get(week_url(service, start))
+    assert client.get(week_url(service, start)).context is not None
