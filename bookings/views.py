@@ -125,7 +125,7 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
 
 # Only slugs, and the weeks people book in, are cached: nobody can fill the cache
 # with pages of their own invention (a page is kept only when it is a 200).
-CACHE_KEY_PART = re.compile(r"[-\w]{1,80}", re.ASCII)
+CACHE_KEY_PART = re.compile(r"[-\w:]{1,80}", re.ASCII)
 CACHED_WEEKS = 26
 
 
@@ -175,6 +175,22 @@ def _problem(request, service, practitioner, problem: str, around: datetime, sta
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts
 def details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
+    """The details form for a free time (GET, from the page cache like the week), and
+    the booking (POST)."""
+    if request.method == "POST" or not all(
+        CACHE_KEY_PART.fullmatch(part) for part in (service, practitioner, start)
+    ):
+        return _details(request, service, practitioner, start)
+    return cached_page(
+        request,
+        f"/book/{service}/{practitioner}/{start}/",
+        lambda: _details(request, service, practitioner, start),
+        group="availability",
+        seconds=settings.AVAILABILITY_CACHE_SECONDS,
+    )
+
+
+def _details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
     practitioner = get_object_or_404(Practitioner.objects.offering(service), slug=practitioner)
     now = timezone.now()

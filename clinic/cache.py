@@ -11,12 +11,14 @@ working hours, time off), and for AVAILABILITY_CACHE_SECONDS only, since the clo
 alone moves times into the minimum notice.
 """
 
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 # Headers a replayed page keeps; CSP and the other security headers are added afresh.
 KEPT_HEADERS = (
@@ -30,7 +32,8 @@ KEPT_HEADERS = (
 # Page group -> the apps whose changes make its pages stale.
 PAGE_GROUPS = {
     "content": frozenset({"programs", "clinic"}),
-    "availability": frozenset({"bookings"}),
+    # The footer shows the clinic's details (the "clinic" app).
+    "availability": frozenset({"bookings", "clinic"}),
 }
 
 
@@ -78,11 +81,17 @@ def cache_public_page(view):
     return wrapper
 
 
+# A form's CSRF token is stored as this marker and filled in afresh for each visitor.
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARKER = b"[csrf-token]"
+
+
 def cached_page(request, name: str, build, *, group: str = "content", seconds: int | None = None):
     """The response of `build()` for this anonymous GET, from the cache when it is there.
 
     `name` says which page this is; callers build it from checked values only, so
     nobody can fill the cache with pages of their own invention. Only 200s are kept.
+    A page with a form is kept without its CSRF token; each visitor gets their own.
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
     if seconds <= 0 or not is_cacheable(request):
@@ -93,6 +102,8 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     cached = cache.get(key)
     if cached is not None:
         body, headers = cached
+        if CSRF_MARKER in body:
+            body = body.replace(CSRF_MARKER, get_token(request).encode())
         response = HttpResponse(body, status=200)
         for header, value in headers.items():
             response[header] = value
@@ -103,5 +114,6 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     nonce_used = "nonce=" in response.content.decode(errors="ignore")
     if response.status_code == 200 and not response.streaming and not nonce_used:
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
-        cache.set(key, (response.content, headers), seconds)
+        body = CSRF_FIELD.sub(rb"\1" + CSRF_MARKER + rb"\2", response.content)
+        cache.set(key, (body, headers), seconds)
     return response

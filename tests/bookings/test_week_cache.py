@@ -1,14 +1,17 @@
 """The booking week page is served from the cache until the diary changes."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from bookings.models import TimeOff
 
 from .factories import days_ahead, make_appointment, make_practitioner
+from .test_views import DETAILS
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,28 @@ def test_the_week_cache_can_be_turned_off(client, service, practitioner, setting
     start = days_ahead(7, 10)
     client.get(week_url(service, start))
     assert client.get(week_url(service, start)).context is not None
+
+
+def csrf_token_in(page: bytes) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
+
+
+def test_the_details_form_comes_from_the_cache_with_a_token_of_each_visitors_own(
+    service, practitioner, django_assert_num_queries
+):
+    url = time_link(service, practitioner, days_ahead(7, 10)).decode()
+    first_visitor = Client(enforce_csrf_checks=True)
+    first_page = first_visitor.get(url).content
+    second_visitor = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        second = second_visitor.get(url)
+    assert second.status_code == 200
+    assert b"[csrf-token]" not in second.content
+    assert csrf_token_in(second.content) != csrf_token_in(first_page)
+    assert "csrftoken" in second.cookies
+
+    details = {**DETAILS, "csrfmiddlewaretoken": csrf_token_in(second.content)}
+    booked = second_visitor.post(url, details)
+    assert booked.status_code == 303
+    # The time is now taken: the cached form is gone, the next visitor is told so.
+    assert Client().get(url).status_code == 409
