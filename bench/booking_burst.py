@@ -1,5 +1,5 @@
-"""Twenty people press "Book" on the same time, over HTTP, on two servers sharing one
-Postgres database; then booking throughput over HTTP.
+"""Twenty people (or --clients N) press "Book" on the same time, over HTTP, on two
+servers sharing one Postgres database; then booking throughput over HTTP.
 
 Starts two gunicorn servers (production settings: DEBUG off, Redis cache) on ports
 8211 and 8212 against a throwaway database (created if missing; its appointments are
@@ -7,9 +7,10 @@ deleted first), fires the burst, prints the status codes and how many bookings w
 made (must be 1), then books distinct times with several clients at once and prints
 bookings per second.
 
-    .venv/bin/python bench/booking_burst.py
+    .venv/bin/python bench/booking_burst.py [--clients 20] [--burst-only]
 """
 
+import argparse
 import http.client
 import os
 import re
@@ -210,11 +211,18 @@ def throughput() -> None:
 
 
 def main() -> None:
+    global PEOPLE
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=PEOPLE, help="people pressing Book (20)")
+    parser.add_argument("--burst-only", action="store_true", help="skip the throughput part")
+    args = parser.parse_args()
+    PEOPLE = args.clients
     prepare_database()
     servers = start_servers()
     try:
         burst()
-        throughput()
+        if not args.burst_only:
+            throughput()
     finally:
         for server in servers:
             server.terminate()

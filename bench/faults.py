@@ -37,6 +37,7 @@ from servers import (
     postgres_database,
     prepare_site,
     production_env,
+    report,
     workdir,
 )
 from steady_load import SteadyLoad, summary
@@ -324,15 +325,7 @@ def main() -> int:
             f"  server log: {log.count('Database unavailable')} 'Database unavailable' lines, "
             f"{log.count('Traceback')} tracebacks, {log.count('WORKER TIMEOUT')} worker timeouts"
         )
-    print(
-        "\n"
-        + (
-            "Fault test passed."
-            if not failures
-            else "Fault test failed:\n- " + "\n- ".join(failures)
-        )
-    )
-    return 1 if failures else 0
+    return report(failures, passed="Fault test passed.", failed="Fault test failed:")
 
 
 if __name__ == "__main__":

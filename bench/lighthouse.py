@@ -25,6 +25,7 @@ from servers import (
     postgres_database,
     prepare_site,
     production_env,
+    report,
     workdir,
 )
 
@@ -132,11 +133,7 @@ def main() -> int:
                     )
                 else:
                     failures.append(f"{name}: {category} {scores[category]} < {goal}")
-    print(
-        "\n"
-        + ("All goals met." if not failures else "Short of the goals:\n- " + "\n- ".join(failures))
-    )
-    return 1 if failures else 0
+    return report(failures)
 
 
 if __name__ == "__main__":

@@ -205,3 +205,11 @@ def discover_pages(base_url: str) -> dict[str, str]:
     pages["search"] = "/search/?q=hamstring"
     pages["privacy"] = "/privacy/"
     return pages
+
+
+def report(
+    failures: list[str], passed: str = "All goals met.", failed: str = "Short of the goals:"
+) -> int:
+    """Print the verdict; the exit status for the script (1 when anything failed)."""
+    print("\n" + (passed if not failures else failed + "\n- " + "\n- ".join(failures)))
+    return 1 if failures else 0

@@ -98,8 +98,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def week(request: HttpRequest, service: str) -> HttpResponse:
-    """A week of free times. Anonymous visitors get it from the page cache (group
-    "availability"), which any booking, cancellation or change to the diary empties."""
+    """A week of free times; anonymous visitors get it from the page cache."""
     chosen = request.GET.get("practitioner") or ANY
     today = timezone.localdate()
     try:
@@ -113,20 +112,26 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
         and this_monday <= monday <= this_monday + timedelta(weeks=CACHED_WEEKS)
     ):
         return _week(request, service, chosen, today)
-    return cached_page(
+    return _from_cache(
         request,
         # Today too: the previous-week link and the past depend on it.
         f"/book/{service}/?practitioner={chosen}&week={monday}&today={today}",
         lambda: _week(request, service, chosen, today),
-        group="availability",
-        seconds=settings.AVAILABILITY_CACHE_SECONDS,
     )
 
 
-# Only slugs, and the weeks people book in, are cached: nobody can fill the cache
+# Only slugs, times and the weeks people book in are cached: nobody can fill the cache
 # with pages of their own invention (a page is kept only when it is a 200).
 CACHE_KEY_PART = re.compile(r"[-\w:]{1,80}", re.ASCII)
 CACHED_WEEKS = 26
+
+
+def _from_cache(request: HttpRequest, name: str, build) -> HttpResponse:
+    """A booking page from the page cache: its group, "availability", is emptied by any
+    booking, cancellation or change to the diary, and kept 30 seconds at most."""
+    return cached_page(
+        request, name, build, group="availability", seconds=settings.AVAILABILITY_CACHE_SECONDS
+    )
 
 
 def _week(request: HttpRequest, service: str, chosen: str, today: date) -> HttpResponse:
@@ -181,12 +186,10 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         CACHE_KEY_PART.fullmatch(part) for part in (service, practitioner, start)
     ):
         return _details(request, service, practitioner, start)
-    return cached_page(
+    return _from_cache(
         request,
         f"/book/{service}/{practitioner}/{start}/",
         lambda: _details(request, service, practitioner, start),
-        group="availability",
-        seconds=settings.AVAILABILITY_CACHE_SECONDS,
     )
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -8,6 +9,9 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         from .cache import bump_page_versions
+        from .checks import check_shared_cache
+
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(bump_page_versions, dispatch_uid=f"clinic-pages-{signal!r}")

@@ -110,7 +110,11 @@ def test_without_a_secret_key_production_refuses_to_start_with_one_clear_line(co
 
 
 def deploy_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "EMAIL_", "CACHE_", "WEB_CONCURRENCY"))
+    }
     clean.update(
         DJANGO_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         DJANGO_ALLOWED_HOSTS="clinic.example",
@@ -127,11 +131,23 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess:
 
 
 def test_deploy_check_is_clean_with_production_environment():
-    result = deploy_check(EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587")
+    result = deploy_check(
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587", CACHE_URL="redis://cache:6379/1"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_deploy_check_fails_when_several_workers_would_each_keep_their_own_cache():
+    result = deploy_check(EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587")
+    assert result.returncode != 0
+    assert "CACHE_URL=redis://" in result.stderr
+    one_worker = deploy_check(
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587", WEB_CONCURRENCY="1"
+    )
+    assert one_worker.returncode == 0, one_worker.stdout + one_worker.stderr
+
+
 def test_deploy_check_fails_when_production_would_only_print_emails():
-    result = deploy_check()
+    result = deploy_check(CACHE_URL="redis://cache:6379/1")
     assert result.returncode != 0
     assert "email backend" in result.stderr
