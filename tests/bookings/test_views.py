@@ -491,3 +491,12 @@ def test_a_failure_after_the_booking_committed_still_shows_the_patient_their_boo
     assert response.status_code == 303
     assert response["Location"] == f"/appointments/{appointment.token}/"
     assert "server closed the connection" in caplog.text
+
+
+def test_the_details_form_may_be_crawled_and_points_search_engines_at_the_services(
+    client, service, practitioner
+):
+    content = client.get(url_for(service, practitioner, days_ahead(3, 10))).content.decode()
+    assert 'name="robots"' not in content
+    assert '<link rel="canonical" href="http://testserver/book/">' in content
+    assert "Disallow: /book/" not in client.get("/robots.txt").content.decode()
