@@ -57,7 +57,7 @@ class DatabaseOutage:
         self._probing = False
 
     def admit(self) -> str | None:
-        """ "pass", "probe" (the one request that tries the database), or None (503)."""
+        """Say "pass", "probe" (the one request that tries the database) or None (503)."""
         with self._lock:
             if self._until is None:
                 return "pass"
@@ -90,10 +90,27 @@ class DatabaseOutage:
 outage = DatabaseOutage()
 
 
+# SQLSTATEs of a lost or refused connection, and of a server shutting down or starting.
+OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_outage(error: Exception) -> bool:
+    """A database that is away, not one that answered with an error of its own (a
+    deadlock, a lock or statement timeout, SQLite busy): those do not trip the breaker."""
+    cause = error.__cause__ or error
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(OUTAGE_SQLSTATES)
+    return "database is locked" not in str(cause)
+
+
 def database_failed(request, error: Exception) -> None:
-    """Record that this request met a database error (the breaker trips)."""
-    request.database_failed = True
-    outage.trip(error)
+    """Record that this request met a database error; an outage trips the breaker."""
+    if is_outage(error):
+        request.database_failed = True
+        outage.trip(error)
+    else:
+        logger.error("Database error: %s", error)
 
 
 def close_connection_pools() -> None:

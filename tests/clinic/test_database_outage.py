@@ -81,3 +81,38 @@ def test_a_database_error_outside_any_view_is_a_503_not_a_500(client, monkeypatc
     response = client.get("/privacy/")
     assert response.status_code == 503
     assert "Back in a moment" in response.content.decode()
+
+
+def test_an_error_the_database_itself_reports_does_not_pause_the_site(
+    client, settings, monkeypatch
+):
+    settings.DATABASE_OUTAGE_PAUSE = 60
+    real_get = views.HomeView.get
+
+    class DeadlockDetected(Exception):
+        sqlstate = "40P01"  # the server is up: it chose a victim
+
+    def deadlocked_once(self, request, *args, **kwargs):
+        monkeypatch.setattr(views.HomeView, "get", real_get)
+        raise OperationalError("deadlock detected") from DeadlockDetected()
+
+    monkeypatch.setattr(views.HomeView, "get", deadlocked_once)
+    assert client.get("/").status_code == 503  # "back in a moment", not a 500
+    assert client.get("/").status_code == 200
+
+
+def test_a_server_shutting_down_trips_the_breaker(client, settings, monkeypatch):
+    settings.DATABASE_OUTAGE_PAUSE = 60
+    calls = []
+
+    class AdminShutdown(Exception):
+        sqlstate = "57P01"  # terminating connection due to administrator command
+
+    def shutting_down(self, request, *args, **kwargs):
+        calls.append(request.path)
+        raise OperationalError("terminating connection") from AdminShutdown()
+
+    monkeypatch.setattr(views.HomeView, "get", shutting_down)
+    assert client.get("/").status_code == 503
+    assert client.get("/").status_code == 503
+    assert calls == ["/"]  # the second was answered without trying the database
