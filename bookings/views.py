@@ -122,7 +122,8 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
 
 # Only slugs, times and the weeks people book in are cached: nobody can fill the cache
 # with pages of their own invention (a page is kept only when it is a 200).
-CACHE_KEY_PART = re.compile(r"[-\w:]{1,80}", re.ASCII)
+CACHE_KEY_PART = re.compile(r"[-\w]{1,80}", re.ASCII)
+START_AS_LINKED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d", re.ASCII)
 CACHED_WEEKS = 26
 
 
@@ -182,8 +183,12 @@ def _problem(request, service, practitioner, problem: str, around: datetime, sta
 def details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
     """The details form for a free time (GET, from the page cache like the week), and
     the booking (POST)."""
-    if request.method == "POST" or not all(
-        CACHE_KEY_PART.fullmatch(part) for part in (service, practitioner, start)
+    if (
+        request.method == "POST"
+        or not CACHE_KEY_PART.fullmatch(service)
+        or not CACHE_KEY_PART.fullmatch(practitioner)
+        # Only the form our links use: Python reads one time in many spellings.
+        or not START_AS_LINKED.fullmatch(start)
     ):
         return _details(request, service, practitioner, start)
     return _from_cache(

@@ -5,20 +5,28 @@ content apps bumps a version number that is part of every key, so an edit shows 
 once (share the version across servers with CACHE_URL=redis://...). Entries also expire
 after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appears.
 
-The booking week pages are cached the same way in their own group, "availability",
-whose version any save or delete in the bookings app bumps (a booking, a cancellation,
-working hours, time off), and for AVAILABILITY_CACHE_SECONDS only, since the clock
-alone moves times into the minimum notice.
+The booking week pages and forms are cached the same way in their own group,
+"availability", whose version any save or delete in the bookings app bumps (a booking,
+a cancellation, working hours, time off), and for AVAILABILITY_CACHE_SECONDS only,
+since the clock alone moves times into the minimum notice.
+
+Pages live in a cache of their own (the "pages" alias), so a flood of them can never
+push the booking rate-limit counters out of the default cache. The cache is a help,
+not a dependency: when it cannot be reached, pages are built afresh.
 """
 
+import logging
 import re
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+
+logger = logging.getLogger(__name__)
 
 # Headers a replayed page keeps; CSP and the other security headers are added afresh.
 KEPT_HEADERS = (
@@ -42,19 +50,36 @@ def version_key(group: str) -> str:
 
 
 def page_version(group: str) -> int:
-    return cache.get_or_set(version_key(group), 1, timeout=None)
+    return caches["pages"].get_or_set(version_key(group), 1, timeout=None)
 
 
 def bump_page_versions(**kwargs) -> None:
-    """Signal receiver: a model changed, so the cached pages built from its app are stale."""
+    """Signal receiver: a model changed, so the cached pages built from its app are stale.
+
+    Bumped now, and again once the transaction commits: a page built in between, from
+    what the database held before the commit, must not outlive it.
+    """
     sender = kwargs.get("sender")
-    for group, apps in PAGE_GROUPS.items():
-        if sender is not None and sender._meta.app_label not in apps:
-            continue
+    groups = [
+        group
+        for group, apps in PAGE_GROUPS.items()
+        if sender is None or sender._meta.app_label in apps
+    ]
+    if groups:
+        bump_versions(groups)
+        transaction.on_commit(lambda: bump_versions(groups), using=kwargs.get("using"), robust=True)
+
+
+def bump_versions(groups: list[str]) -> None:
+    pages = caches["pages"]
+    for group in groups:
         try:
-            cache.incr(version_key(group))
-        except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-            cache.set(version_key(group), 2, timeout=None)
+            try:
+                pages.incr(version_key(group))
+            except ValueError:  # not set yet (or evicted): any new value invalidates old keys
+                pages.set(version_key(group), 2, timeout=None)
+        except Exception:  # an unreachable cache must not undo the save that called this
+            logger.warning("Could not clear the %s pages from the cache", group, exc_info=True)
 
 
 def is_cacheable(request) -> bool:
@@ -96,10 +121,14 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
     if seconds <= 0 or not is_cacheable(request):
         return build()
-    # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-    origin = f"{request.scheme}://{request.get_host()}"
-    key = f"page:{group}:{page_version(group)}:{origin}{name}"
-    cached = cache.get(key)
+    pages = caches["pages"]
+    try:
+        # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+        key = f"page:{group}:{page_version(group)}:{request.scheme}://{request.get_host()}{name}"
+        cached = pages.get(key)
+    except Exception:  # the cache is away: build the page as if it had never been cached
+        logger.warning("Page cache unavailable", exc_info=True)
+        return build()
     if cached is not None:
         body, headers = cached
         if CSRF_MARKER in body:
@@ -115,5 +144,8 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     if response.status_code == 200 and not response.streaming and not nonce_used:
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
         body = CSRF_FIELD.sub(rb"\1" + CSRF_MARKER + rb"\2", response.content)
-        cache.set(key, (body, headers), seconds)
+        try:
+            pages.set(key, (body, headers), seconds)
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
     return response

@@ -16,7 +16,7 @@ def check_shared_cache(app_configs=None, **kwargs):
     """
     backend = settings.CACHES["default"]["BACKEND"]
     workers = os.environ.get("WEB_CONCURRENCY")
-    if backend.endswith("LocMemCache") and (workers is None or int(workers) > 1):
+    if backend.endswith("LocMemCache") and workers != "1":
         return [
             checks.Warning(
                 "The cache is local memory, but gunicorn runs several workers "

@@ -3,9 +3,10 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from psycopg_pool import PoolClosed
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +45,11 @@ class DatabaseOutage:
 
     Without it, every request in an outage waits the connection pool's timeout
     before failing, the workers fall behind and requests queue until they time out.
-    After a database error this process answers 503 at once for
-    ``DATABASE_OUTAGE_PAUSE`` seconds; then a single request tries the database
-    again (the others still get 503 while it does). The connection pool is closed
-    when the breaker trips, so that try opens a fresh connection at once instead of
-    waiting out the old pool's growing back-off between reconnection attempts.
+    After a database outage this process answers 503 at once for
+    ``DATABASE_OUTAGE_PAUSE`` seconds; then a single request first checks that the
+    database answers (the others still get 503 meanwhile). The connection pool is
+    dropped when the breaker trips, so that check opens a fresh connection at once
+    instead of waiting out the old pool's growing back-off between reconnections.
     """
 
     def __init__(self):
@@ -57,7 +58,7 @@ class DatabaseOutage:
         self._probing = False
 
     def admit(self) -> str | None:
-        """Say "pass", "probe" (the one request that tries the database) or None (503)."""
+        """Say "pass", "probe" (the one request that checks the database) or None (503)."""
         with self._lock:
             if self._until is None:
                 return "pass"
@@ -73,14 +74,21 @@ class DatabaseOutage:
             self._probing = False
         if first:
             logger.error("Database unavailable: %s", error)
-        close_connection_pools()
+        drop_connection_pools()
 
-    def probe_done(self, failed: bool) -> None:
-        with self._lock:
-            self._probing = False
-            if not failed:
-                self._until = None
-                logger.warning("Database available again")
+    def probe(self) -> bool:
+        """For the one request let through: True when the database answers again."""
+        answers = False
+        try:
+            answers = database_answers()
+        finally:  # whatever happened, the next request after the pause may probe
+            with self._lock:
+                self._probing = False
+                if answers:
+                    self._until = None
+        if answers:
+            logger.warning("Database available again")
+        return answers
 
     def reset(self) -> None:
         with self._lock:
@@ -89,36 +97,61 @@ class DatabaseOutage:
 
 outage = DatabaseOutage()
 
-
 # SQLSTATEs of a lost or refused connection, and of a server shutting down or starting.
 OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
 def is_outage(error: Exception) -> bool:
     """A database that is away, not one that answered with an error of its own (a
-    deadlock, a lock or statement timeout, SQLite busy): those do not trip the breaker."""
+    deadlock, a lock or statement timeout, SQLite busy): those do not trip the breaker.
+
+    Waiting too long for a pooled connection (PoolTimeout) is how an outage usually
+    shows; a pool closed under a request is the breaker's own doing, not news.
+    """
     cause = error.__cause__ or error
+    if isinstance(cause, PoolClosed):
+        return False
     sqlstate = getattr(cause, "sqlstate", None)
     if sqlstate:
         return sqlstate.startswith(OUTAGE_SQLSTATES)
     return "database is locked" not in str(cause)
 
 
-def database_failed(request, error: Exception) -> None:
-    """Record that this request met a database error; an outage trips the breaker."""
+def database_failed(error: Exception) -> None:
+    """A request met a database error: an outage trips the breaker."""
     if is_outage(error):
-        request.database_failed = True
         outage.trip(error)
     else:
         logger.error("Database error: %s", error)
 
 
-def close_connection_pools() -> None:
-    for connection in connections.all(initialized_only=True):
-        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+def database_answers() -> bool:
+    """One round trip to the database, through the pool as requests go. An error the
+    database itself reports still means it answers; an outage trips the breaker."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DATABASE_ERRORS as error:
+        database_failed(error)
+        return not is_outage(error)
+    return True
+
+
+def drop_connection_pools() -> None:
+    """Forget this process's Postgres pools; the next query builds a fresh one.
+
+    The old pool is closed without waiting for its threads: a connection attempt to an
+    unreachable server may hang until its connect_timeout, and no request should wait
+    for that. Connections still out are closed when they are returned.
+    """
+    for db in connections.all(initialized_only=True):
+        pools = getattr(type(db), "_connection_pools", None)  # Django's pools, per alias
+        pool = pools.pop(db.alias, None) if pools is not None else None
+        if pool is not None:
             try:
-                connection.close_pool()
-            except Exception:  # a pool that cannot close cleanly is dropped all the same
+                pool.close(timeout=0)
+            except Exception:  # it is dropped all the same
                 logger.warning("Closing the connection pool failed", exc_info=True)
 
 
@@ -133,14 +166,13 @@ class DatabaseUnavailableMiddleware:
         admitted = outage.admit()
         if admitted is None:
             return service_unavailable()
-        response = self.get_response(request)
-        if admitted == "probe":
-            outage.probe_done(failed=getattr(request, "database_failed", False))
-        return response
+        if admitted == "probe" and not outage.probe():
+            return service_unavailable()
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
-            database_failed(request, exception)
+            database_failed(exception)
             return service_unavailable()
         return None
 

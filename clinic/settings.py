@@ -85,7 +85,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's connection pool; connections are reused by the pool, not by Django.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    # A server that accepts but never answers must not hold a connection attempt forever.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=30),
         # Seconds a request waits for a connection: short, so an outage answers 503 fast.
@@ -108,6 +110,14 @@ DATABASE_OUTAGE_PAUSE = env.float("DATABASE_OUTAGE_PAUSE", default=3)
 
 # --- Cache (shared across servers when CACHE_URL is redis://) -----------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
+# Cached pages (clinic/cache.py) apart from the rate-limit counters, so that however
+# many pages are cached they never push a counter out.
+CACHES["pages"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": CACHES["default"].get("KEY_PREFIX", "") + "pages",
+}
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"].update(LOCATION="clinic-pages", OPTIONS={"MAX_ENTRIES": 1000})
 
 # --- Email ------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587/?tls=True, consolemail://, filemail:///path.

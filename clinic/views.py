@@ -1,14 +1,18 @@
 import logging
 import sys
 
-from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from clinic.middleware import DATABASE_ERRORS, database_failed, service_unavailable
+from clinic.middleware import (
+    DATABASE_ERRORS,
+    database_answers,
+    database_failed,
+    service_unavailable,
+)
 from programs.models import Article, Plan
 
 logger = logging.getLogger(__name__)
@@ -32,13 +36,8 @@ class HomeView(TemplateView):
 @require_GET
 def healthz(request):
     """200 when the app and its database answer, 503 otherwise (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as error:  # any failure to reach the database means "not healthy"
-        logger.warning("Health check: database did not answer", exc_info=True)
-        database_failed(request, error)
+    if not database_answers():
+        logger.warning("Health check: database did not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
@@ -54,6 +53,6 @@ def server_error(request):
     A database error raised outside a view (in a middleware, say) is an outage: 503."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
-        database_failed(request, error)
+        database_failed(error)
         return service_unavailable()
     return HttpResponse(render_to_string("500.html"), status=500)

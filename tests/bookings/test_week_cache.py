@@ -114,3 +114,26 @@ def test_the_details_form_comes_from_the_cache_with_a_token_of_each_visitors_own
     assert booked.status_code == 303
     # The time is now taken: the cached form is gone, the next visitor is told so.
     assert Client().get(url).status_code == 409
+
+
+def test_only_the_spelling_our_links_use_is_cached(client, service, practitioner):
+    start = timezone.localtime(days_ahead(7, 10))
+    other_spelling = f"/book/{service.slug}/{practitioner.slug}/{start:%Y-%m-%d %H:%M}/"
+    assert client.get(other_spelling).status_code == 200  # still understood
+    assert client.get(other_spelling).context is not None  # but never kept
+
+
+def test_booking_pages_are_built_afresh_when_the_cache_is_away(
+    client, service, practitioner, monkeypatch
+):
+    from django.core.cache import caches
+
+    def away(*args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr(caches["pages"], "get", away)
+    monkeypatch.setattr(caches["pages"], "get_or_set", away)
+    start = days_ahead(7, 10)
+    response = client.get(week_url(service, start))
+    assert response.status_code == 200
+    assert time_link(service, practitioner, start) in response.content

@@ -1,10 +1,11 @@
 """A database outage: 503 at once while it lasts, service again when it ends."""
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
-from clinic import views
+from clinic import middleware, views
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_a_failed_health_check_also_pauses_the_pages(client, settings, monkeypat
         def cursor(self):
             raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views, "connection", DeadConnection())
+    monkeypatch.setattr(middleware, "connection", DeadConnection())
     assert client.get("/healthz").status_code == 503
     assert client.get("/").status_code == 503
 
@@ -116,3 +117,44 @@ def test_a_server_shutting_down_trips_the_breaker(client, settings, monkeypatch)
     assert client.get("/").status_code == 503
     assert client.get("/").status_code == 503
     assert calls == ["/"]  # the second was answered without trying the database
+
+
+class DeadConnection:
+    def cursor(self):
+        raise OperationalError("could not connect to server")
+
+
+def test_after_the_pause_the_database_is_checked_before_any_page_is_served(
+    client, settings, monkeypatch
+):
+    settings.DATABASE_OUTAGE_PAUSE = 0
+    client.get("/")  # the home page is now in the page cache: it needs no database
+    monkeypatch.setattr(middleware, "connection", DeadConnection())
+    assert client.get("/healthz").status_code == 503  # trips the breaker
+    # The cached page would answer 200 without the database, but the check comes first.
+    assert client.get("/").status_code == 503
+    monkeypatch.undo()
+    assert client.get("/").status_code == 200
+
+
+def test_a_pool_closed_under_a_request_is_not_news_of_an_outage():
+    from psycopg_pool import PoolClosed
+
+    try:
+        raise OperationalError("the pool is closed") from PoolClosed("closed")
+    except OperationalError as error:
+        assert not middleware.is_outage(error)
+
+
+@pytest.mark.skipif(
+    # Read from the settings: asking the connection for its pool would build one too early.
+    not settings.DATABASES["default"].get("OPTIONS", {}).get("pool"),
+    reason="the connection pool is Postgres only",
+)
+def test_an_outage_drops_the_pool_and_the_next_query_opens_a_fresh_one(client, settings):
+    settings.DATABASE_OUTAGE_PAUSE = 0
+    old_pool = connection.pool
+    middleware.outage.trip(OperationalError("connection refused"))
+    assert old_pool.closed
+    assert client.get("/healthz").status_code == 200
+    assert connection.pool is not old_pool

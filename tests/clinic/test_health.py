@@ -1,7 +1,7 @@
 import pytest
 from django.db import OperationalError
 
-from clinic import views
+from clinic import middleware
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_health_check_is_503_when_the_database_does_not_answer(client, monkeypat
         def cursor(self):
             raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views, "connection", DeadConnection())
+    monkeypatch.setattr(middleware, "connection", DeadConnection())
     response = client.get("/healthz")
     assert response.status_code == 503
 
