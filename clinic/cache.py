@@ -45,6 +45,16 @@ PAGE_GROUPS = {
 }
 
 
+def cache_call(method, *args, default=None, **kwargs):
+    """`method(*args, **kwargs)` on a cache, or `default` when the cache cannot be
+    reached: the cache makes the site faster and never holds what it cannot lose."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return default
+
+
 def version_key(group: str) -> str:
     return f"pages:{group}:version"
 

@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.db import models
 
+from .cache import cache_call
+
 CACHE_KEY = "clinic:details"
 
 
@@ -31,11 +33,11 @@ class ClinicDetails(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # a single row
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        cache_call(cache.delete, CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         super().delete(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        cache_call(cache.delete, CACHE_KEY)
 
     @property
     def opening_hours_lines(self) -> list[str]:
@@ -44,8 +46,8 @@ class ClinicDetails(models.Model):
     @classmethod
     def current(cls) -> "ClinicDetails":
         """The clinic's details, from the cache when possible (an unsaved default otherwise)."""
-        details = cache.get(CACHE_KEY)
+        details = cache_call(cache.get, CACHE_KEY)
         if details is None:
             details = cls.objects.filter(pk=1).first() or cls()
-            cache.set(CACHE_KEY, details, timeout=3600)
+            cache_call(cache.set, CACHE_KEY, details, timeout=3600)
         return details

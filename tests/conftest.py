@@ -20,3 +20,15 @@ def _database_believed_up():
     outage.reset()
     yield
     outage.reset()
+
+
+@pytest.fixture
+def cache_server_away(monkeypatch):
+    """Every cache call fails, as when the Redis server behind CACHE_URL is down."""
+
+    def away(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to cache:6379. Connection refused.")
+
+    for cache in caches.all():
+        for method in ("get", "set", "add", "incr", "delete", "get_or_set", "get_many"):
+            monkeypatch.setattr(cache, method, away)

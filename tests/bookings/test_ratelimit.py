@@ -83,3 +83,14 @@ def test_addresses_in_one_ipv6_64_share_one_limit(client, service, practitioner,
     assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:2::1").status_code == 400
     assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
     assert client.post(url, {}, REMOTE_ADDR="2001:db8:1:3::1").status_code == 400
+
+
+def test_a_runner_can_still_book_while_the_cache_server_is_away(
+    client, service, practitioner, cache_server_away
+):
+    from .test_views import DETAILS, url_for
+
+    url = url_for(service, practitioner, days_ahead(3, 10))
+    assert client.get(f"/book/{service.slug}/").status_code == 200
+    assert client.get(url).status_code == 200
+    assert client.post(url, DETAILS).status_code == 303

@@ -114,3 +114,11 @@ def test_a_visitors_own_message_is_never_cached_for_everyone(client, db):
     client.post(f"/appointments/{appointment.token}/", {"action": "cancel"})  # not followed
     assert "Your appointment is cancelled" in client.get("/").content.decode()
     assert "Your appointment is cancelled" not in Client().get("/").content.decode()
+
+
+def test_pages_are_served_while_the_cache_server_is_away(client, cache_server_away):
+    ClinicDetails(name="Harbourside Physio").save()  # saving clears a cache it cannot reach
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Harbourside Physio" in page.content.decode()
+    assert client.get("/articles/").status_code == 200
