@@ -108,7 +108,7 @@ def cache_public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         # Query strings are unbounded (?x=1, ?x=2...): caching them would let anyone
-        # flood the cache and evict what shares it, such as the rate-limit counters.
+        # flood the cache and push out the pages worth keeping.
         if request.META.get("QUERY_STRING"):
             return view(request, *args, **kwargs)
         return cached_page(request, request.path, lambda: view(request, *args, **kwargs))
