@@ -10,6 +10,8 @@ from psycopg_pool import PoolClosed
 
 logger = logging.getLogger(__name__)
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
 
 class PermissionsPolicyMiddleware:
     """Adds the Permissions-Policy header (Django has no setting for it)."""
@@ -117,12 +119,13 @@ def is_outage(error: Exception) -> bool:
     return "database is locked" not in str(cause)
 
 
-def database_failed(error: Exception) -> None:
-    """A request met a database error: an outage trips the breaker."""
+def database_failed(error: Exception) -> bool:
+    """A request met a database error: an outage trips the breaker (and says True)."""
     if is_outage(error):
         outage.trip(error)
-    else:
-        logger.error("Database error: %s", error)
+        return True
+    logger.error("Database error: %s", error)
+    return False
 
 
 def database_answers() -> bool:
@@ -133,8 +136,7 @@ def database_answers() -> bool:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DATABASE_ERRORS as error:
-        database_failed(error)
-        return not is_outage(error)
+        return not database_failed(error)
     return True
 
 
@@ -175,9 +177,6 @@ class DatabaseUnavailableMiddleware:
             database_failed(exception)
             return service_unavailable()
         return None
-
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def service_unavailable() -> HttpResponse:
