@@ -81,15 +81,17 @@ def bump_page_versions(**kwargs) -> None:
 
 
 def bump_versions(groups: list[str]) -> None:
-    pages = caches["pages"]
+    # An unreachable cache must not undo the save that called this.
     for group in groups:
-        try:
-            try:
-                pages.incr(version_key(group))
-            except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-                pages.set(version_key(group), 2, timeout=None)
-        except Exception:  # an unreachable cache must not undo the save that called this
-            logger.warning("Could not clear the %s pages from the cache", group, exc_info=True)
+        cache_call(bump_version, group)
+
+
+def bump_version(group: str) -> None:
+    pages = caches["pages"]
+    try:
+        pages.incr(version_key(group))
+    except ValueError:  # not set yet (or evicted): any new value invalidates old keys
+        pages.set(version_key(group), 2, timeout=None)
 
 
 def is_cacheable(request) -> bool:
@@ -154,8 +156,5 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     if response.status_code == 200 and not response.streaming and not nonce_used:
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
         body = CSRF_FIELD.sub(rb"\1" + CSRF_MARKER + rb"\2", response.content)
-        try:
-            pages.set(key, (body, headers), seconds)
-        except Exception:
-            logger.warning("Page cache unavailable", exc_info=True)
+        cache_call(pages.set, key, (body, headers), seconds)
     return response
