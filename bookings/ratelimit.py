@@ -7,7 +7,6 @@ Fixed windows: ``"10/h"`` allows ten POSTs per client address per clock hour. Wi
 from __future__ import annotations
 
 import ipaddress
-import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-logger = logging.getLogger(__name__)
+from clinic.cache import cache_call
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -65,17 +64,18 @@ def hit(scope: str, key: str, rate: str, now: float | None = None) -> bool:
     limit, period = parse_rate(rate)
     window = int((now if now is not None else time.time()) // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
+    # The cache away (None): a booking matters more than the count.
+    count = cache_call(count_attempt, cache_key, period)
+    return count is None or count <= limit
+
+
+def count_attempt(cache_key: str, period: int) -> int:
+    cache.add(cache_key, 0, timeout=period + 5)
     try:
-        cache.add(cache_key, 0, timeout=period + 5)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=period + 5)
-            count = 1
-    except Exception:  # the cache is away: a booking matters more than the count
-        logger.warning("Rate limit not counted: the cache is unavailable", exc_info=True)
-        return True
-    return count <= limit
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=period + 5)
+        return 1
 
 
 def too_many_requests() -> HttpResponse:
