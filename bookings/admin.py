@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from . import emails
 from .booking import cancel_appointment, mark_status
 from .models import (
     Appointment,
+    AppointmentEmail,
     BookingRules,
     ClinicClosure,
     Practitioner,
@@ -102,6 +104,23 @@ class FollowUpCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmailTroubleFilter(admin.SimpleListFilter):
+    """Appointments with an email that keeps failing: reception phones the patient."""
+
+    title = "emails"
+    parameter_name = "emails"
+
+    def lookups(self, request, model_admin):
+        return [("failing", "Failing (still retrying)"), ("failed", "Failed: not sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(email_failing=True)
+        if self.value() == "failed":
+            return queryset.filter(email_failed=True)
+        return queryset
+
+
 class AppointmentForm(forms.ModelForm):
     """Reception books by phone here; the same overlap rule as online applies."""
 
@@ -157,9 +176,16 @@ class AppointmentAdmin(admin.ModelAdmin):
         "patient_phone",
         "status",
         "earlier_visit",
-        "confirmation_sent_at",
+        "email_state",
     ]
-    list_filter = ["practitioner", "service", "status", FollowUpCheckFilter, "start"]
+    list_filter = [
+        "practitioner",
+        "service",
+        "status",
+        FollowUpCheckFilter,
+        EmailTroubleFilter,
+        "start",
+    ]
     list_select_related = ["practitioner", "service"]
     date_hierarchy = "start"
     search_fields = ["patient_name", "patient_email", "patient_phone"]
@@ -185,7 +211,28 @@ class AppointmentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_earlier_visit()
+        emails_of = AppointmentEmail.objects.filter(appointment=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .with_earlier_visit()
+            .annotate(
+                email_failed=Exists(emails_of.given_up()),
+                email_failing=Exists(emails_of.failing()),
+                email_waiting=Exists(emails_of.pending()),
+            )
+        )
+
+    @admin.display(description="Emails")
+    def email_state(self, appointment: Appointment) -> str:
+        # Annotated in get_queryset: no query per row.
+        if appointment.email_failed:
+            return "Failed: not sent"
+        if appointment.email_failing:
+            return "Failing, retrying"
+        if appointment.email_waiting:
+            return "Waiting to go"
+        return "Sent"
 
     @admin.display(
         description="Earlier visit on record", boolean=True, ordering="has_earlier_visit"
@@ -202,12 +249,9 @@ class AppointmentAdmin(admin.ModelAdmin):
                 obj.reminder_sent_at = None  # the new day gets its own reminder
             super().save_model(request, obj, form, change)
             if not change and obj.patient_email:
-                transaction.on_commit(lambda: emails.send_booking_emails(obj.pk), robust=True)
+                emails.queue_booking_emails(obj)
             elif change and "start" in form.changed_data and obj.is_active:
-                previous_start = form.initial["start"]
-                transaction.on_commit(
-                    lambda: emails.send_rescheduled(obj.pk, previous_start), robust=True
-                )
+                emails.queue_moved_emails(obj, form.initial["start"])
 
     @admin.action(description="Cancel and tell the patient", permissions=["change"])
     def cancel_with_notice(self, request, queryset):
@@ -232,13 +276,18 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request, queryset):
-        sent = sum(
-            1
-            for pk in queryset.active().values_list("pk", flat=True)
-            if emails.send_confirmation(pk)
+        chosen = queryset.count()
+        with transaction.atomic():
+            resend = list(queryset.active().exclude(patient_email=""))
+            for appointment in resend:
+                emails.queue(appointment, AppointmentEmail.Kind.CONFIRMATION)
+        level = messages.SUCCESS if len(resend) == chosen else messages.WARNING
+        self.message_user(
+            request,
+            f"Queued {len(resend)} of {chosen} confirmation(s); they go out within a minute "
+            "(cancelled appointments and those without an email address are skipped).",
+            level,
         )
-        level = messages.SUCCESS if sent == queryset.count() else messages.WARNING
-        self.message_user(request, f"Sent {sent} of {queryset.count()} confirmation(s).", level)
 
     @admin.action(description="Export to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -318,6 +367,43 @@ class AppointmentAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:bookings_appointment_changelist"),
         }
         return TemplateResponse(request, "admin/bookings/appointment/diary.html", context)
+
+
+@admin.register(AppointmentEmail)
+class AppointmentEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what went, what is waiting, and what keeps failing."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "appointment",
+        "state",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["kind", "sent_at", "given_up_at"]
+    list_select_related = ["appointment__service", "appointment__practitioner"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    actions = ["try_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in AppointmentEmail._meta.fields]
+
+    @admin.action(description="Try again now", permissions=["change"])
+    def try_again(self, request, queryset):
+        with transaction.atomic():
+            again = list(queryset.filter(sent_at__isnull=True))
+            for email in again:
+                emails.try_again(email)
+        self.message_user(request, f"Queued {len(again)} email(s) to be tried again now.")
 
 
 def _own_practitioner_id(user) -> int | None:

@@ -2,7 +2,8 @@
 
 Plain functions called by the pages, the admin and the management commands alike.
 Each runs in one transaction that locks the practitioner's row, checks the time is
-still free, and writes; emails go out only after the transaction commits. On Postgres
+still free, writes, and queues its emails in the same transaction (bookings/emails.py):
+a change that rolls back sends nothing, and one that commits cannot lose its email. On Postgres
 an exclusion constraint backs the check up, so two servers can never double-book.
 """
 
@@ -103,8 +104,8 @@ def book_appointment(
     """Book ``start`` (UTC) for the patient, or raise a ``BookingError``.
 
     Locks the practitioner's row so that bookings for one person run one at a time,
-    re-checks that the time is still free, then inserts. Confirmation emails are sent
-    after the commit. Raises ``SlotTaken`` when someone else got there first.
+    re-checks that the time is still free, then inserts and queues the confirmation
+    emails. Raises ``SlotTaken`` when someone else got there first.
 
     A follow-up is booked whatever the email's history: refusing unknown emails would
     tell anyone whether an address belongs to a patient. The form asks the patient to
@@ -135,7 +136,7 @@ def book_appointment(
                 consent_at=now,
                 created_at=now,
             )
-            transaction.on_commit(lambda: emails.send_booking_emails(appointment.pk), robust=True)
+            emails.queue_booking_emails(appointment)
     except IntegrityError as error:
         # The exclusion constraint (Postgres): another server booked the same time.
         logger.info("Booking refused by the database: %s at %s was just taken", practitioner, start)
@@ -158,7 +159,7 @@ def cancel_appointment(
     enforce_window: bool = True,
     notify: bool = True,
 ) -> Appointment:
-    """Cancel it (which frees its time) and tell the patient after the commit.
+    """Cancel it (which frees its time) and queue the emails that say so.
 
     ``by`` records who cancelled ("patient" or "staff:<username>"); staff skip the
     late-cancellation window with ``enforce_window=False``.
@@ -175,7 +176,7 @@ def cancel_appointment(
         appointment.cancelled_by = by[:160]
         appointment.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         if notify:
-            transaction.on_commit(lambda: emails.send_cancellation(appointment.pk), robust=True)
+            emails.queue_cancellation_emails(appointment)
     logger.info("Cancelled appointment %s (by %s)", appointment.pk, appointment.cancelled_by)
     return appointment
 
@@ -203,9 +204,7 @@ def reschedule_appointment(
             appointment.blocked_until = appointment.end + service.buffer
             appointment.reminder_sent_at = None
             appointment.save(update_fields=["start", "end", "blocked_until", "reminder_sent_at"])
-            transaction.on_commit(
-                lambda: emails.send_rescheduled(appointment.pk, previous_start), robust=True
-            )
+            emails.queue_moved_emails(appointment, previous_start)
     except IntegrityError as error:
         raise SlotTaken("Sorry, that time is no longer free.") from error
     logger.info("Moved appointment %s to %s", appointment.pk, new_start)

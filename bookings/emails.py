@@ -1,28 +1,250 @@
 """The emails of a booking: confirmation, clinic notice, cancellation, move, reminder.
 
-Every function takes an appointment id and is meant to run after the transaction
-has committed (``transaction.on_commit``). A failure to send is logged and never
-raised: the booking stands, ``confirmation_sent_at`` stays empty, and
-``manage.py send_pending_emails`` (or reception's "resend" action) tries again.
+Nothing here talks to the mail server inside a request. A change to the diary calls
+``queue_*`` inside its own transaction: that writes an ``AppointmentEmail`` row (the
+outbox) and enqueues a ``send_email`` task, both of which commit or roll back with the
+change. The worker then calls ``deliver``, which claims the row, builds the message from
+the appointment as it is now, sends it, and records the outcome. A failure is retried
+with back-off (``RETRY_DELAYS``) and, after the last try, left for reception to see.
 No email carries the patient's reason for booking.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import smtplib
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic.models import ClinicDetails
 
 from .calendar import appointment_ics
-from .models import Appointment, BookingRules
+from .models import Appointment, AppointmentEmail, BookingRules
 
 logger = logging.getLogger(__name__)
+
+Kind = AppointmentEmail.Kind
+
+# Wait after the 1st, 2nd, ... failed try; after the last one the email is given up on
+# (about 16 hours in all) and reception sees it as failed.
+RETRY_DELAYS = [
+    timedelta(seconds=30),
+    timedelta(minutes=1),
+    timedelta(minutes=2),
+    timedelta(minutes=5),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=2),
+    timedelta(hours=4),
+    timedelta(hours=8),
+]
+# How long a worker holds an email while sending it: well over the mail timeout, so only
+# a worker that died lets go this way (its email is then sent again by retry_lost).
+CLAIM = timedelta(minutes=2)
+
+
+# --- Queueing: called inside the transaction that changes the diary ----------------------
+
+
+def queue(appointment: Appointment, kind: str, previous_start: datetime | None = None) -> None:
+    """Write the email to the outbox and enqueue its delivery, in the caller's transaction."""
+    email = AppointmentEmail.objects.create(
+        appointment=appointment,
+        kind=kind,
+        about_start=appointment.start,
+        previous_start=previous_start,
+        next_attempt_at=timezone.now() + CLAIM,
+    )
+    _enqueue(email)
+
+
+def queue_booking_emails(appointment: Appointment) -> None:
+    if appointment.patient_email:
+        queue(appointment, Kind.CONFIRMATION)
+    queue(appointment, Kind.CLINIC_NOTICE)
+
+
+def queue_cancellation_emails(appointment: Appointment) -> None:
+    if appointment.patient_email:
+        queue(appointment, Kind.CANCELLATION)
+    queue(appointment, Kind.CLINIC_CANCELLATION)
+
+
+def queue_moved_emails(appointment: Appointment, previous_start: datetime) -> None:
+    if appointment.patient_email:
+        queue(appointment, Kind.MOVED, previous_start)
+    queue(appointment, Kind.CLINIC_MOVED, previous_start)
+
+
+def try_again(email: AppointmentEmail) -> None:
+    """Reception's "try again now" for an email that failed: a fresh round of tries."""
+    AppointmentEmail.objects.filter(pk=email.pk).update(
+        given_up_at=None, attempts=0, last_error="", next_attempt_at=timezone.now() + CLAIM
+    )
+    _enqueue(email)
+
+
+def _enqueue(email: AppointmentEmail, run_after: datetime | None = None) -> None:
+    from .tasks import send_email  # the tasks module calls back into this one
+
+    task = send_email.using(run_after=run_after) if run_after else send_email
+    result = task.enqueue(email.pk)
+    AppointmentEmail.objects.filter(pk=email.pk).update(task_id=result.id)
+
+
+# --- Delivery: in the worker ---------------------------------------------------------------
+
+
+def deliver(email_id: int, now: datetime | None = None) -> str:
+    """Send one outbox email unless it went already; record the outcome.
+
+    Returns what happened: "sent", "retry", "failed", "skipped" or "already handled".
+    The claim (``claimed_until``) is taken in a transaction of its own, so two workers
+    handed the same email (a retry racing a redelivery) send it once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = (
+            AppointmentEmail.objects.select_for_update(of=("self",))
+            .select_related("appointment__service", "appointment__practitioner")
+            .filter(pk=email_id)
+            .first()
+        )
+        if email is None or email.sent_at or email.given_up_at:
+            return "already handled"
+        if email.claimed_until and email.claimed_until > now:
+            return "already handled"  # another worker is sending it right now
+        email.attempts += 1
+        email.claimed_until = now + CLAIM
+        email.save(update_fields=["attempts", "claimed_until"])
+
+    message = build_message(email, now)
+    if message is None:
+        _record(email, given_up_at=now, last_error="Nothing to send (no address, or too late)")
+        return "skipped"
+    try:
+        message.send()
+    except Exception as error:  # any mail failure: record it and try again later
+        return _failed(email, error, timezone.now())
+    sent_at = timezone.now()
+    _record(email, sent_at=sent_at, last_error="")
+    if email.kind == Kind.CONFIRMATION:
+        Appointment.objects.filter(pk=email.appointment_id).update(confirmation_sent_at=sent_at)
+    elif email.kind == Kind.REMINDER:
+        Appointment.objects.filter(pk=email.appointment_id).update(reminder_sent_at=sent_at)
+    return "sent"
+
+
+def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
+    # The class and SMTP code only: a refusal's text can quote the patient's address.
+    reason = type(error).__name__
+    if isinstance(error, smtplib.SMTPResponseException):
+        reason += f" {error.smtp_code}"
+    if email.attempts > len(RETRY_DELAYS):
+        logger.error(
+            "Gave up on the %s email %s for appointment %s after %s tries (%s)",
+            email.kind,
+            email.pk,
+            email.appointment_id,
+            email.attempts,
+            reason,
+        )
+        _record(email, given_up_at=now, last_error=reason)
+        return "failed"
+    retry_at = now + RETRY_DELAYS[email.attempts - 1]
+    logger.warning(
+        "Could not send the %s email %s for appointment %s (try %s, %s); next try at %s",
+        email.kind,
+        email.pk,
+        email.appointment_id,
+        email.attempts,
+        reason,
+        retry_at.isoformat(timespec="seconds"),
+    )
+    with transaction.atomic():
+        _record(email, next_attempt_at=retry_at, last_error=reason)
+        _enqueue(email, run_after=retry_at)
+    return "retry"
+
+
+def _record(email: AppointmentEmail, **fields) -> None:
+    AppointmentEmail.objects.filter(pk=email.pk).update(claimed_until=None, **fields)
+
+
+def retry_lost(now: datetime | None = None, limit: int = 500) -> int:
+    """Enqueue again the pending emails whose task is gone: finished without sending, or
+    running for longer than a send can take (its worker was killed). Returns how many."""
+    from .tasks import send_email
+
+    now = now or timezone.now()
+    requeued = 0
+    for email in AppointmentEmail.objects.due(now)[:limit]:
+        try:
+            task = send_email.get_result(email.task_id) if email.task_id else None
+        except TaskResultDoesNotExist:
+            task = None
+        if task is not None and (
+            task.status == TaskResultStatus.READY
+            or (task.status == TaskResultStatus.RUNNING and task.started_at > now - CLAIM)
+        ):
+            continue
+        logger.warning("Email %s lost its task: enqueued again", email.pk)
+        _enqueue(email)
+        requeued += 1
+    return requeued
+
+
+# --- The messages ---------------------------------------------------------------------------
+
+
+def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternatives | None:
+    """The message for an outbox email, from the appointment as it is now (None when there
+    is nothing to send: no address left, or a reminder whose time has passed)."""
+    appointment = email.appointment
+    to_patient = email.kind in {Kind.CONFIRMATION, Kind.CANCELLATION, Kind.MOVED, Kind.REMINDER}
+    if to_patient and not appointment.patient_email:
+        return None
+    if email.kind == Kind.REMINDER and appointment.start <= now:
+        return None
+    previous = timezone.localtime(email.previous_start) if email.previous_start else None
+    context = _context(appointment, previous_start=previous)
+    start = context["start"]
+    names = f"{appointment.service.name}, {start:%a %-d %b %H:%M}, {appointment.practitioner.name}"
+    patient = [appointment.patient_email]
+    clinic = [settings.CLINIC_INBOX_EMAIL]
+    match email.kind:
+        case Kind.CONFIRMATION:
+            subject = f"Your appointment on {start:%A %-d %B at %H:%M}"
+            return _message("confirmation", subject, patient, context, appointment_ics(appointment))
+        case Kind.CLINIC_NOTICE:
+            return _message("clinic_notice", f"New booking: {names}", clinic, context)
+        case Kind.CANCELLATION:
+            subject = f"Cancelled: your appointment on {start:%A %-d %B at %H:%M}"
+            ics = appointment_ics(appointment, cancelled=True)
+            return _message("cancellation", subject, patient, context, ics)
+        case Kind.CLINIC_CANCELLATION:
+            return _message("clinic_cancellation", f"Cancelled: {names}", clinic, context)
+        case Kind.MOVED:
+            subject = f"Moved: your appointment is now on {start:%A %-d %B at %H:%M}"
+            return _message("rescheduled", subject, patient, context, appointment_ics(appointment))
+        case Kind.CLINIC_MOVED:
+            subject = (
+                f"Moved: {appointment.service.name} with {appointment.practitioner.name} "
+                f"to {start:%a %-d %b %H:%M}"
+            )
+            return _message("clinic_rescheduled", subject, clinic, context)
+        case Kind.REMINDER:
+            subject = f"Reminder: your appointment tomorrow at {start:%H:%M}"
+            return _message("reminder", subject, patient, context, appointment_ics(appointment))
+    raise ValueError(f"Unknown email kind {email.kind!r}")
 
 
 def _context(appointment: Appointment, **extra) -> dict:
@@ -51,137 +273,3 @@ def _message(
     if ics is not None:
         message.attach("appointment.ics", ics, "text/calendar")
     return message
-
-
-def _load(appointment_id: int) -> Appointment | None:
-    return (
-        Appointment.objects.select_related("service", "practitioner")
-        .filter(pk=appointment_id)
-        .first()
-    )
-
-
-def _send(message: EmailMultiAlternatives, what: str, appointment_id: int) -> bool:
-    try:
-        message.send()
-    except Exception:  # any mail failure: log it, keep the booking, retry later
-        logger.exception("Could not send the %s for appointment %s", what, appointment_id)
-        return False
-    return True
-
-
-def send_confirmation(appointment_id: int) -> bool:
-    """Send the patient's confirmation (with the .ics) and record when it went."""
-    appointment = _load(appointment_id)
-    if appointment is None or not appointment.patient_email:
-        return False
-    context = _context(appointment)
-    message = _message(
-        "confirmation",
-        f"Your appointment on {context['start']:%A %-d %B at %H:%M}",
-        [appointment.patient_email],
-        context,
-        ics=appointment_ics(appointment),
-    )
-    if not _send(message, "confirmation", appointment_id):
-        return False
-    Appointment.objects.filter(pk=appointment_id).update(confirmation_sent_at=timezone.now())
-    return True
-
-
-def send_clinic_notice(appointment_id: int) -> bool:
-    """Tell the clinic's inbox about a new booking (no reason text: it is in the admin)."""
-    appointment = _load(appointment_id)
-    if appointment is None:
-        return False
-    context = _context(appointment)
-    message = _message(
-        "clinic_notice",
-        f"New booking: {appointment.service.name}, {context['start']:%a %-d %b %H:%M}, "
-        f"{appointment.practitioner.name}",
-        [settings.CLINIC_INBOX_EMAIL],
-        context,
-    )
-    return _send(message, "clinic notice", appointment_id)
-
-
-def send_booking_emails(appointment_id: int) -> None:
-    send_confirmation(appointment_id)
-    send_clinic_notice(appointment_id)
-
-
-def send_cancellation(appointment_id: int) -> bool:
-    appointment = _load(appointment_id)
-    if appointment is None:
-        return False
-    context = _context(appointment)
-    sent = True
-    if appointment.patient_email:
-        sent = _send(
-            _message(
-                "cancellation",
-                f"Cancelled: your appointment on {context['start']:%A %-d %B at %H:%M}",
-                [appointment.patient_email],
-                context,
-                ics=appointment_ics(appointment, cancelled=True),
-            ),
-            "cancellation",
-            appointment_id,
-        )
-    clinic_sent = _send(
-        _message(
-            "clinic_cancellation",
-            f"Cancelled: {appointment.service.name}, {context['start']:%a %-d %b %H:%M}, "
-            f"{appointment.practitioner.name}",
-            [settings.CLINIC_INBOX_EMAIL],
-            context,
-        ),
-        "clinic cancellation notice",
-        appointment_id,
-    )
-    return sent and clinic_sent
-
-
-def send_rescheduled(appointment_id: int, previous_start: datetime) -> bool:
-    appointment = _load(appointment_id)
-    if appointment is None or not appointment.patient_email:
-        return False
-    context = _context(appointment, previous_start=timezone.localtime(previous_start))
-    sent = _send(
-        _message(
-            "rescheduled",
-            f"Moved: your appointment is now on {context['start']:%A %-d %B at %H:%M}",
-            [appointment.patient_email],
-            context,
-            ics=appointment_ics(appointment),
-        ),
-        "reschedule notice",
-        appointment_id,
-    )
-    _send(
-        _message(
-            "clinic_rescheduled",
-            f"Moved: {appointment.service.name} with {appointment.practitioner.name} "
-            f"to {context['start']:%a %-d %b %H:%M}",
-            [settings.CLINIC_INBOX_EMAIL],
-            context,
-        ),
-        "clinic reschedule notice",
-        appointment_id,
-    )
-    return sent
-
-
-def send_reminder(appointment: Appointment) -> bool:
-    context = _context(appointment)
-    return _send(
-        _message(
-            "reminder",
-            f"Reminder: your appointment tomorrow at {context['start']:%H:%M}",
-            [appointment.patient_email],
-            context,
-            ics=appointment_ics(appointment),
-        ),
-        "reminder",
-        appointment.pk,
-    )

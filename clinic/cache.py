@@ -6,7 +6,7 @@ once (share the version across servers with CACHE_URL=redis://...). Entries also
 after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appears.
 
 The booking week pages and forms are cached the same way in their own group,
-"availability", whose version any save or delete in the bookings app bumps (a booking,
+"availability", whose version any save or delete of the diary's models bumps (a booking,
 a cancellation, working hours, time off), and for AVAILABILITY_CACHE_SECONDS only,
 since the clock alone moves times into the minimum notice.
 
@@ -37,11 +37,25 @@ KEPT_HEADERS = (
     "Content-Language",
     "X-Robots-Tag",
 )
-# Page group -> the apps whose changes make its pages stale.
+# Page group -> what makes its pages stale: a whole app ("programs") or one model
+# ("bookings.appointment"). Models not named here (the email outbox, the task queue,
+# the scheduler's clock) never empty a page.
 PAGE_GROUPS = {
-    "content": frozenset({"programs", "clinic"}),
-    # The footer shows the clinic's details (the "clinic" app).
-    "availability": frozenset({"bookings", "clinic"}),
+    # The footer shows the clinic's details.
+    "content": frozenset({"programs", "clinic.clinicdetails"}),
+    "availability": frozenset(
+        {
+            "bookings.service",
+            "bookings.practitioner",
+            "bookings.practitioner_services",
+            "bookings.workinghours",
+            "bookings.timeoff",
+            "bookings.clinicclosure",
+            "bookings.bookingrules",
+            "bookings.appointment",
+            "clinic.clinicdetails",
+        }
+    ),
 }
 
 
@@ -72,8 +86,10 @@ def bump_page_versions(**kwargs) -> None:
     sender = kwargs.get("sender")
     groups = [
         group
-        for group, apps in PAGE_GROUPS.items()
-        if sender is None or sender._meta.app_label in apps
+        for group, senders in PAGE_GROUPS.items()
+        if sender is None
+        or sender._meta.app_label in senders
+        or sender._meta.label_lower in senders
     ]
     if groups:
         bump_versions(groups)

@@ -51,3 +51,22 @@ class ClinicDetails(models.Model):
             details = cls.objects.filter(pk=1).first() or cls()
             cache_call(cache.set, CACHE_KEY, details, timeout=3600)
         return details
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (settings.PERIODIC_TASKS) is next due; see clinic/schedule.py.
+
+    One row per job. The worker that locks a due row enqueues the job and moves the
+    time on, so however many workers run, each run is enqueued once.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    schedule = models.CharField(max_length=64, help_text="The schedule the next run follows.")
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

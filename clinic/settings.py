@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "clinic",
     "programs",
     "bookings",
@@ -143,6 +144,31 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Physio and Fitness Clinic <bookings@physio-fitness.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work ----------------------------------------------------------------
+# Django's Tasks framework; django-tasks-db keeps the queue in our own database, so a
+# task enqueued inside a booking's transaction commits or rolls back with it (an outbox).
+# `python manage.py worker` runs the tasks, and the periodic jobs below.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic jobs the worker enqueues (clinic/schedule.py): "every" is a number of minutes,
+# "at" a local time of day (HH:MM) for daily jobs. A job whose time passed while no worker
+# ran is enqueued as soon as one starts.
+PERIODIC_TASKS = {
+    # Emails whose task was lost (a worker killed mid-send) or whose retry is due.
+    "retry-emails": {"task": "bookings.tasks.retry_emails", "every": 1},
+    # Reminders for tomorrow's appointments.
+    "reminders": {
+        "task": "bookings.tasks.queue_reminders",
+        "at": env.str("REMINDERS_AT", default="09:00"),
+    },
+    # Patient details past BOOKING_RETENTION_DAYS.
+    "purge": {
+        "task": "bookings.tasks.purge_appointments",
+        "at": env.str("PURGE_AT", default="03:30"),
+    },
+    # Finished task records older than a week (the emails keep their own history).
+    "prune-tasks": {"task": "clinic.tasks.prune_finished_tasks", "at": "04:00"},
+}
 
 # --- Time and language ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

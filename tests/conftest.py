@@ -32,3 +32,27 @@ def cache_server_away(monkeypatch):
     for cache in caches.all():
         for method in ("get", "set", "add", "incr", "delete", "get_or_set", "get_many"):
             monkeypatch.setattr(cache, method, away)
+
+
+def run_due_tasks() -> int:
+    """Run every task that is due, in this process, as `manage.py worker` would (its own
+    loop, in batch mode); deferred retries wait for their time. Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    worker.run()
+    return worker._run_tasks
+
+
+@pytest.fixture
+def run_tasks():
+    return run_due_tasks

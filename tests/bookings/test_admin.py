@@ -61,14 +61,12 @@ def test_the_diary_shows_a_week(reception, service, practitioner):
     assert len(response.context["days"]) == 7
 
 
-def test_cancel_action_cancels_and_tells_the_patient(
-    reception, service, practitioner, django_capture_on_commit_callbacks
-):
+def test_cancel_action_cancels_and_tells_the_patient(reception, service, practitioner, run_tasks):
     appointment = make_appointment(practitioner, service, days_ahead(0, 23))
-    with django_capture_on_commit_callbacks(execute=True):
-        reception.post(
-            CHANGELIST, {"action": "cancel_with_notice", "_selected_action": [appointment.pk]}
-        )
+    reception.post(
+        CHANGELIST, {"action": "cancel_with_notice", "_selected_action": [appointment.pk]}
+    )
+    run_tasks()
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert appointment.cancelled_by == "staff:someone"
@@ -84,12 +82,15 @@ def test_mark_attended_and_no_show_actions(reception, service, practitioner):
     assert Appointment.objects.get(pk=second.pk).status == "no_show"
 
 
-def test_resend_confirmation_action_emails_the_patient(reception, service, practitioner):
+def test_resend_confirmation_action_emails_the_patient(reception, service, practitioner, run_tasks):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     reception.post(
         CHANGELIST, {"action": "resend_confirmation", "_selected_action": [appointment.pk]}
     )
+    assert mail.outbox == []  # queued, not sent inside reception's request
+    run_tasks()
     assert mail.outbox[0].to == ["ann@example.com"]
+    assert Appointment.objects.get().confirmation_sent_at is not None
 
 
 def test_export_csv_lists_appointments_without_the_reason(reception, service, practitioner):
@@ -159,29 +160,29 @@ def test_a_practitioner_with_a_login_sees_their_own_diary_first(reception, servi
 
 
 def test_moving_an_appointment_in_the_admin_tells_the_patient(
-    reception, service, practitioner, django_capture_on_commit_callbacks
+    reception, service, practitioner, run_tasks
 ):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     new_start = days_ahead(3, 15)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = reception.post(
-            f"{CHANGELIST}{appointment.pk}/change/",
-            {
-                "service": service.pk,
-                "practitioner": practitioner.pk,
-                "start_0": new_start.strftime("%d/%m/%Y"),
-                "start_1": new_start.strftime("%H:%M"),
-                "status": "confirmed",
-                "patient_name": "Ann Runner",
-                "patient_email": "ann@example.com",
-                "patient_phone": "07700 900123",
-                "reason": "",
-            },
-        )
+    response = reception.post(
+        f"{CHANGELIST}{appointment.pk}/change/",
+        {
+            "service": service.pk,
+            "practitioner": practitioner.pk,
+            "start_0": new_start.strftime("%d/%m/%Y"),
+            "start_1": new_start.strftime("%H:%M"),
+            "status": "confirmed",
+            "patient_name": "Ann Runner",
+            "patient_email": "ann@example.com",
+            "patient_phone": "07700 900123",
+            "reason": "",
+        },
+    )
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.start == new_start
     assert appointment.blocked_until == new_start + service.duration + service.buffer
+    run_tasks()
     assert mail.outbox[0].subject.startswith("Moved")
 
 

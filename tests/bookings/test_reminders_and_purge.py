@@ -5,8 +5,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings.models import Appointment
-from bookings.reminders import send_reminders
+from bookings.booking import reschedule_appointment
+from bookings.emails import deliver
+from bookings.models import Appointment, AppointmentEmail
+from bookings.reminders import queue_reminders
 from bookings.retention import purge_appointments
 
 from .factories import days_ahead, make_appointment
@@ -14,41 +16,63 @@ from .factories import days_ahead, make_appointment
 pytestmark = pytest.mark.django_db
 
 
-def test_reminders_go_to_patients_booked_for_tomorrow(service, practitioner):
+def test_reminders_go_to_patients_booked_for_tomorrow(service, practitioner, run_tasks):
     tomorrow = make_appointment(practitioner, service, days_ahead(1, 10))
     make_appointment(practitioner, service, days_ahead(2, 10), patient_email="later@example.com")
-    assert send_reminders() == (1, 0)
+    assert queue_reminders() == 1
+    run_tasks()
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
     assert mail.outbox[0].attachments[0][0] == "appointment.ics"
     tomorrow.refresh_from_db()
     assert tomorrow.reminder_sent_at is not None
 
 
-def test_running_reminders_twice_sends_each_once(service, practitioner):
+def test_running_reminders_twice_sends_each_once(service, practitioner, run_tasks):
     make_appointment(practitioner, service, days_ahead(1, 10))
     call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    run_tasks()
+    assert queue_reminders() == 0
+    run_tasks()
     assert len(mail.outbox) == 1
+
+
+def test_a_moved_appointment_is_reminded_of_its_new_time(service, practitioner, run_tasks):
+    appointment = make_appointment(practitioner, service, days_ahead(1, 10))
+    assert queue_reminders() == 1
+    run_tasks()
+    reschedule_appointment(appointment, days_ahead(1, 15), enforce_window=False)
+    assert queue_reminders() == 1
+    run_tasks()
+    subjects = [m.subject.split(":")[0] for m in mail.outbox]
+    assert subjects.count("Reminder") == 2
 
 
 def test_cancelled_appointments_get_no_reminder(service, practitioner):
     make_appointment(practitioner, service, days_ahead(1, 10), status="cancelled")
-    assert send_reminders() == (0, 0)
+    assert queue_reminders() == 0
 
 
-def test_a_failed_reminder_is_tried_again_next_run(service, practitioner, monkeypatch):
+def test_a_failed_reminder_is_tried_again(service, practitioner, monkeypatch, run_tasks):
     appointment = make_appointment(practitioner, service, days_ahead(1, 10))
+    queue_reminders()
     with monkeypatch.context() as patched:
         patched.setattr("django.core.mail.EmailMessage.send", lambda *a, **k: 1 / 0)
-        assert send_reminders() == (0, 1)
+        run_tasks()
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at is None
-    assert send_reminders() == (1, 0)
+    assert queue_reminders() == 0  # still queued: its retry is on the way
+    email = AppointmentEmail.objects.get()
+    assert deliver(email.pk, now=email.next_attempt_at) == "sent"
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at is not None
+    assert len(mail.outbox) == 1
 
 
-def test_reminders_carry_no_reason_text(service, practitioner):
+def test_reminders_carry_no_reason_text(service, practitioner, run_tasks):
     make_appointment(practitioner, service, days_ahead(1, 10), reason="private knee trouble")
-    send_reminders()
+    queue_reminders()
+    run_tasks()
     message = mail.outbox[0]
     assert "knee" not in message.body + message.alternatives[0].content
 

@@ -7,7 +7,7 @@ from bookings.retention import purge_appointments
 class Command(BaseCommand):
     help = (
         "Anonymise patient details of appointments older than BOOKING_RETENTION_DAYS "
-        "(run daily from cron)."
+        "(the worker runs this daily; safe to run by hand)."
     )
 
     def handle(self, *args, **options):

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from bookings.reminders import send_pending_confirmations
+from bookings.emails import retry_lost
 
 
 class Command(BaseCommand):
-    help = "Retry booking confirmations that could not be sent (run every few minutes from cron)."
+    help = (
+        "Queue again the emails whose delivery task was lost (a worker killed mid-send). "
+        "The worker does this every minute; safe to run by hand."
+    )
 
     def handle(self, *args, **options):
-        sent, failed = send_pending_confirmations()
-        self.stdout.write(f"Pending confirmations: {sent} sent, {failed} failed.")
+        self.stdout.write(f"Emails queued again: {retry_lost()}.")

@@ -1,16 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from bookings.reminders import send_pending_confirmations, send_reminders
+from bookings.reminders import queue_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "Email a reminder to every patient booked for tomorrow (run daily from cron; "
-        "safe to run again), and retry confirmations that did not go out."
+        "Queue a reminder for every patient booked for tomorrow who has not had one. The "
+        "worker does this daily (settings.PERIODIC_TASKS); safe to run again by hand."
     )
 
     def handle(self, *args, **options):
-        sent, failed = send_reminders()
-        self.stdout.write(f"Reminders: {sent} sent, {failed} failed (will retry next run).")
-        sent, failed = send_pending_confirmations()
-        self.stdout.write(f"Pending confirmations: {sent} sent, {failed} failed.")
+        self.stdout.write(f"Reminders queued: {queue_reminders()}.")
