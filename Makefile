@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help install run test lint format migrations-check deploy-check e2e bench clean
 
 help:
-	@echo "make run    - install, migrate, load demo data and serve http://127.0.0.1:8000"
+	@echo "make run    - install, migrate, load demo data, serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   - install and run the test suite (SQLite; set DATABASE_URL for Postgres)"
 	@echo "make lint | migrations-check | deploy-check | e2e | bench"
 	@echo "make bench-http | lighthouse | soak | faults | burst   (speed, load and fault scripts in bench/)"
@@ -34,7 +34,10 @@ run: install
 	@echo "  The clinic site is running at http://127.0.0.1:8000/"
 	@echo "  Back office: http://127.0.0.1:8000/admin/ (create a login with:"
 	@echo "    DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser)"
+	@echo "  Emails (printed below) are sent by a background worker started beside the server."
 	@echo ""
+	@trap 'kill 0' EXIT; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py worker --no-startup-delay & \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

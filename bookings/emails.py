@@ -46,9 +46,10 @@ RETRY_DELAYS = [
     timedelta(hours=4),
     timedelta(hours=8),
 ]
-# How long a worker holds an email while sending it: well over the mail timeout, so only
-# a worker that died lets go this way (its email is then sent again by retry_lost).
-CLAIM = timedelta(minutes=2)
+# How long a worker holds an email while sending it: well over a send's worst case with
+# the 10 s mail timeout, so only a worker that died lets go this way (its email is then
+# sent again by retry_lost, which runs every minute).
+CLAIM = timedelta(minutes=1)
 
 
 # --- Queueing: called inside the transaction that changes the diary ----------------------
