@@ -5,7 +5,9 @@ Starts two gunicorn servers (production settings: DEBUG off, Redis cache) on por
 8211 and 8212 against a throwaway database (created if missing; its appointments are
 deleted first), fires the burst, prints the status codes and how many bookings were
 made (must be 1), then books distinct times with several clients at once and prints
-bookings per second.
+bookings per second. A background worker (`manage.py worker`) runs beside the servers,
+as in production, and sends every booking's emails; the script says how long after the
+last booking the last email went.
 
     .venv/bin/python bench/booking_burst.py [--clients 20] [--burst-only]
 """
@@ -70,6 +72,8 @@ def prepare_database() -> None:
     seed = [*manage, "seed_demo"]
     subprocess.run(seed, env=ENV, check=True, cwd=ROOT, capture_output=True)  # noqa: S603
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("DELETE FROM django_tasks_database_dbtaskresult")
+        conn.execute("DELETE FROM bookings_appointmentemail")
         conn.execute("DELETE FROM bookings_appointment")
 
 
@@ -86,6 +90,15 @@ def start_servers() -> list[subprocess.Popen]:
         )
         for port in PORTS
     ]
+    servers.append(
+        subprocess.Popen(  # noqa: S603
+            [PYTHON, "manage.py", "worker", "--no-startup-delay"],
+            env=ENV,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
+    )
     deadline = time.time() + 30
     for port in PORTS:
         while True:
@@ -208,6 +221,27 @@ def throughput() -> None:
         f"  POST latency: median {statistics.median(latencies) * 1000:.0f} ms, "
         f"95th percentile {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms"
     )
+    emails_sent(since=time.perf_counter())
+
+
+def emails_sent(since: float, limit: float = 120) -> None:
+    """Wait for the worker to send every booking's emails; say how long it took."""
+    query = (
+        "SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FROM bookings_appointmentemail"
+    )
+    while True:
+        with psycopg.connect(DATABASE_URL) as conn:
+            unsent, total = conn.execute(query).fetchone()
+        waited = time.perf_counter() - since
+        if not unsent or waited > limit:
+            break
+        time.sleep(0.2)
+    print(
+        f"  emails: {total - unsent} of {total} sent by the worker, "
+        f"{waited:.1f} s after the last booking"
+    )
+    if unsent:
+        raise SystemExit(f"FAILED: {unsent} emails still unsent after {limit:.0f} s")
 
 
 def main() -> None:

@@ -1,9 +1,9 @@
 """The emails of a booking: confirmation, clinic notice, cancellation, move, reminder.
 
 Nothing here talks to the mail server inside a request. A change to the diary calls
-``queue_*`` inside its own transaction: that writes an ``AppointmentEmail`` row (the
-outbox) and enqueues a ``send_email`` task, both of which commit or roll back with the
-change. The worker then calls ``deliver``, which claims the row, builds the message from
+``queue_*`` inside its own transaction: that writes an ``AppointmentEmail`` row per email
+(the outbox) and enqueues one ``send_emails`` task, all of which commit or roll back with
+the change. The worker then calls ``deliver``, which claims the row, builds the message from
 the appointment as it is now, sends it, and records the outcome. A failure is retried
 with back-off (``RETRY_DELAYS``) and, after the last try, left for reception to see.
 No email carries the patient's reason for booking.
@@ -55,34 +55,39 @@ CLAIM = timedelta(minutes=1)
 # --- Queueing: called inside the transaction that changes the diary ----------------------
 
 
-def queue(appointment: Appointment, kind: str, previous_start: datetime | None = None) -> None:
-    """Write the email to the outbox and enqueue its delivery, in the caller's transaction."""
-    email = AppointmentEmail.objects.create(
-        appointment=appointment,
-        kind=kind,
-        about_start=appointment.start,
-        previous_start=previous_start,
-        next_attempt_at=timezone.now() + CLAIM,
+def queue(appointment: Appointment, *kinds: str, previous_start: datetime | None = None) -> None:
+    """Write the emails to the outbox and enqueue one task to deliver them, in the caller's
+    transaction: three queries, however many emails."""
+    outbox = AppointmentEmail.objects.bulk_create(
+        AppointmentEmail(
+            appointment=appointment,
+            kind=kind,
+            about_start=appointment.start,
+            previous_start=previous_start,
+            next_attempt_at=timezone.now() + CLAIM,
+        )
+        for kind in kinds
     )
-    _enqueue(email)
+    _enqueue(outbox)
 
 
 def queue_booking_emails(appointment: Appointment) -> None:
     if appointment.patient_email:
-        queue(appointment, Kind.CONFIRMATION)
-    queue(appointment, Kind.CLINIC_NOTICE)
+        queue(appointment, Kind.CONFIRMATION, Kind.CLINIC_NOTICE)
+    else:
+        queue(appointment, Kind.CLINIC_NOTICE)
 
 
 def queue_cancellation_emails(appointment: Appointment) -> None:
     if appointment.patient_email:
-        queue(appointment, Kind.CANCELLATION)
-    queue(appointment, Kind.CLINIC_CANCELLATION)
+        queue(appointment, Kind.CANCELLATION, Kind.CLINIC_CANCELLATION)
+    else:
+        queue(appointment, Kind.CLINIC_CANCELLATION)
 
 
 def queue_moved_emails(appointment: Appointment, previous_start: datetime) -> None:
-    if appointment.patient_email:
-        queue(appointment, Kind.MOVED, previous_start)
-    queue(appointment, Kind.CLINIC_MOVED, previous_start)
+    kinds = [Kind.MOVED, Kind.CLINIC_MOVED] if appointment.patient_email else [Kind.CLINIC_MOVED]
+    queue(appointment, *kinds, previous_start=previous_start)
 
 
 def try_again(email: AppointmentEmail) -> None:
@@ -90,15 +95,15 @@ def try_again(email: AppointmentEmail) -> None:
     AppointmentEmail.objects.filter(pk=email.pk).update(
         given_up_at=None, attempts=0, last_error="", next_attempt_at=timezone.now() + CLAIM
     )
-    _enqueue(email)
+    _enqueue([email])
 
 
-def _enqueue(email: AppointmentEmail, run_after: datetime | None = None) -> None:
-    from .tasks import send_email  # the tasks module calls back into this one
+def _enqueue(outbox: list[AppointmentEmail], run_after: datetime | None = None) -> None:
+    from .tasks import send_emails  # the tasks module calls back into this one
 
-    task = send_email.using(run_after=run_after) if run_after else send_email
-    result = task.enqueue(email.pk)
-    AppointmentEmail.objects.filter(pk=email.pk).update(task_id=result.id)
+    task = send_emails.using(run_after=run_after) if run_after else send_emails
+    result = task.enqueue([email.pk for email in outbox])
+    AppointmentEmail.objects.filter(pk__in=[email.pk for email in outbox]).update(task_id=result.id)
 
 
 # --- Delivery: in the worker ---------------------------------------------------------------
@@ -172,7 +177,7 @@ def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
     )
     with transaction.atomic():
         _record(email, next_attempt_at=retry_at, last_error=reason)
-        _enqueue(email, run_after=retry_at)
+        _enqueue([email], run_after=retry_at)
     return "retry"
 
 
@@ -183,13 +188,13 @@ def _record(email: AppointmentEmail, **fields) -> None:
 def retry_lost(now: datetime | None = None, limit: int = 500) -> int:
     """Enqueue again the pending emails whose task is gone: finished without sending, or
     running for longer than a send can take (its worker was killed). Returns how many."""
-    from .tasks import send_email
+    from .tasks import send_emails
 
     now = now or timezone.now()
     requeued = 0
     for email in AppointmentEmail.objects.due(now)[:limit]:
         try:
-            task = send_email.get_result(email.task_id) if email.task_id else None
+            task = send_emails.get_result(email.task_id) if email.task_id else None
         except TaskResultDoesNotExist:
             task = None
         if task is not None and (
@@ -198,7 +203,7 @@ def retry_lost(now: datetime | None = None, limit: int = 500) -> int:
         ):
             continue
         logger.warning("Email %s lost its task: enqueued again", email.pk)
-        _enqueue(email)
+        _enqueue([email])
         requeued += 1
     return requeued
 
