@@ -16,8 +16,10 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.template.loader import render_to_string
@@ -109,44 +111,91 @@ def _enqueue(outbox: list[AppointmentEmail], run_after: datetime | None = None) 
 # --- Delivery: in the worker ---------------------------------------------------------------
 
 
-def deliver(email_id: int, now: datetime | None = None) -> str:
-    """Send one outbox email unless it went already; record the outcome.
+def deliver(email_ids: list[int], now: datetime | None = None) -> dict[int, str]:
+    """Send the outbox emails that have not gone yet, over one connection to the mail
+    server; record each outcome.
 
-    Returns what happened: "sent", "retry", "failed", "skipped" or "already handled".
-    The claim (``claimed_until``) is taken in a transaction of its own, so two workers
-    handed the same email (a retry racing a redelivery) send it once.
+    Returns what happened to each: "sent", "retry", "failed", "skipped" or "already
+    handled". The claims (``claimed_until``) are taken in a transaction of their own, so
+    two workers handed the same email (a retry racing a redelivery) send it once.
     """
     now = now or timezone.now()
+    outcomes = dict.fromkeys(email_ids, "already handled")
+    claimed = _claim(email_ids, now)
+    messages = {}
+    for email in claimed:
+        message = build_message(email, now)
+        if message is None:
+            _record(
+                [email], given_up_at=now, last_error="Nothing to send (no address, or too late)"
+            )
+            outcomes[email.pk] = "skipped"
+        else:
+            messages[email] = message
+    sent, errors = _send(messages)
+    if sent:
+        _mark_sent(sent, timezone.now())
+        outcomes.update(dict.fromkeys((email.pk for email in sent), "sent"))
+    for email, error in errors.items():
+        outcomes[email.pk] = _failed(email, error, timezone.now())
+    return outcomes
+
+
+def _claim(email_ids: list[int], now: datetime) -> list[AppointmentEmail]:
+    """Lock the emails, keep those nobody has sent or is sending, and hold them."""
     with transaction.atomic():
-        email = (
+        claimable = list(
             AppointmentEmail.objects.select_for_update(of=("self",))
             .select_related("appointment__service", "appointment__practitioner")
-            .filter(pk=email_id)
-            .first()
+            .filter(pk__in=email_ids)
+            .pending()
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         )
-        if email is None or email.sent_at or email.given_up_at:
-            return "already handled"
-        if email.claimed_until and email.claimed_until > now:
-            return "already handled"  # another worker is sending it right now
+        AppointmentEmail.objects.filter(pk__in=[email.pk for email in claimable]).update(
+            attempts=F("attempts") + 1, claimed_until=now + CLAIM
+        )
+    for email in claimable:
         email.attempts += 1
-        email.claimed_until = now + CLAIM
-        email.save(update_fields=["attempts", "claimed_until"])
+    return claimable
 
-    message = build_message(email, now)
-    if message is None:
-        _record(email, given_up_at=now, last_error="Nothing to send (no address, or too late)")
-        return "skipped"
+
+def _send(
+    messages: dict[AppointmentEmail, EmailMultiAlternatives],
+) -> tuple[list[AppointmentEmail], dict[AppointmentEmail, Exception]]:
+    """Send each message; a failure to connect fails them all, a refusal only its own."""
+    sent: list[AppointmentEmail] = []
+    errors: dict[AppointmentEmail, Exception] = {}
+    if not messages:
+        return sent, errors
+    mailer = mail.mailers.default
     try:
-        message.send()
-    except Exception as error:  # any mail failure: record it and try again later
-        return _failed(email, error, timezone.now())
-    sent_at = timezone.now()
-    _record(email, sent_at=sent_at, last_error="")
-    if email.kind == Kind.CONFIRMATION:
-        Appointment.objects.filter(pk=email.appointment_id).update(confirmation_sent_at=sent_at)
-    elif email.kind == Kind.REMINDER:
-        Appointment.objects.filter(pk=email.appointment_id).update(reminder_sent_at=sent_at)
-    return "sent"
+        mailer.open()
+        for email, message in messages.items():
+            try:
+                mailer.send_messages([message])
+            except Exception as error:  # any mail failure: record it and try again later
+                errors[email] = error
+            else:
+                sent.append(email)
+    except Exception as error:  # the connection itself: none of the rest went
+        errors.update({email: error for email in messages if email not in sent})
+    finally:
+        try:
+            mailer.close()
+        except Exception:  # the messages went or failed already; a bad goodbye changes nothing
+            logger.warning("The mail connection did not close cleanly", exc_info=True)
+    return sent, errors
+
+
+def _mark_sent(sent: list[AppointmentEmail], sent_at: datetime) -> None:
+    _record(sent, sent_at=sent_at, last_error="")
+    for kind, field in (
+        (Kind.CONFIRMATION, "confirmation_sent_at"),
+        (Kind.REMINDER, "reminder_sent_at"),
+    ):
+        appointment_ids = [email.appointment_id for email in sent if email.kind == kind]
+        if appointment_ids:
+            Appointment.objects.filter(pk__in=appointment_ids).update(**{field: sent_at})
 
 
 def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
@@ -163,7 +212,7 @@ def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
             email.attempts,
             reason,
         )
-        _record(email, given_up_at=now, last_error=reason)
+        _record([email], given_up_at=now, last_error=reason)
         return "failed"
     retry_at = now + RETRY_DELAYS[email.attempts - 1]
     logger.warning(
@@ -176,13 +225,14 @@ def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
         retry_at.isoformat(timespec="seconds"),
     )
     with transaction.atomic():
-        _record(email, next_attempt_at=retry_at, last_error=reason)
+        _record([email], next_attempt_at=retry_at, last_error=reason)
         _enqueue([email], run_after=retry_at)
     return "retry"
 
 
-def _record(email: AppointmentEmail, **fields) -> None:
-    AppointmentEmail.objects.filter(pk=email.pk).update(claimed_until=None, **fields)
+def _record(outbox: list[AppointmentEmail], **fields) -> None:
+    pks = [email.pk for email in outbox]
+    AppointmentEmail.objects.filter(pk__in=pks).update(claimed_until=None, **fields)
 
 
 def retry_lost(now: datetime | None = None, limit: int = 500) -> int:

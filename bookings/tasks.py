@@ -8,8 +8,8 @@ from . import emails, reminders, retention
 
 
 @task
-def send_emails(email_ids: list[int]) -> list[str]:
-    return [emails.deliver(email_id) for email_id in email_ids]
+def send_emails(email_ids: list[int]) -> dict[int, str]:
+    return emails.deliver(email_ids)
 
 
 @task

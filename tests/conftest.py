@@ -56,3 +56,14 @@ def run_due_tasks() -> int:
 @pytest.fixture
 def run_tasks():
     return run_due_tasks
+
+
+@pytest.fixture
+def mail_server_down(monkeypatch):
+    """Every send fails, as when the mail server drops the connection."""
+    import smtplib
+
+    def refuse(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)

@@ -43,12 +43,8 @@ def kinds() -> list[str]:
     return list(AppointmentEmail.objects.order_by("pk").values_list("kind", flat=True))
 
 
-@pytest.fixture
-def failing_mail(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+def deliver(email_id: int, **kwargs) -> str:
+    return emails.deliver([email_id], **kwargs)[email_id]
 
 
 def test_a_booking_queues_exactly_its_two_emails_and_sends_none_itself(service, practitioner):
@@ -95,7 +91,7 @@ def test_an_email_delivered_twice_goes_once(service, practitioner, run_tasks):
     send_emails.enqueue([confirmation.pk])  # a redelivery racing the first task
     assert run_tasks() == 2
     assert [m.to for m in mail.outbox] == [["ann@example.com"], [CLINIC_INBOX]]
-    assert emails.deliver(confirmation.pk) == "already handled"
+    assert deliver(confirmation.pk) == "already handled"
     assert len(mail.outbox) == 2
 
 
@@ -105,14 +101,16 @@ def test_an_email_another_worker_is_sending_is_left_to_it(service, practitioner)
     AppointmentEmail.objects.filter(pk=confirmation.pk).update(
         claimed_until=timezone.now() + timedelta(minutes=1)
     )
-    assert emails.deliver(confirmation.pk) == "already handled"
+    assert deliver(confirmation.pk) == "already handled"
     assert mail.outbox == []
 
 
 def test_a_failed_send_is_retried_after_a_delay(service, practitioner, run_tasks, monkeypatch):
     appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
     with monkeypatch.context() as patched:
-        patched.setattr("django.core.mail.EmailMessage.send", lambda *a, **k: 1 / 0)
+        patched.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", lambda *a: 1 / 0
+        )
         before = timezone.now()
         run_tasks()
     confirmation = AppointmentEmail.objects.get(kind=Kind.CONFIRMATION)
@@ -133,14 +131,14 @@ def test_a_failed_send_is_retried_after_a_delay(service, practitioner, run_tasks
 
 
 def test_an_email_that_keeps_failing_is_given_up_logged_and_shown_to_reception(
-    service, practitioner, failing_mail, caplog, client
+    service, practitioner, mail_server_down, caplog, client
 ):
     appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
     confirmation = AppointmentEmail.objects.get(kind=Kind.CONFIRMATION)
     outcomes = []
     for _ in range(len(emails.RETRY_DELAYS) + 1):
         confirmation.refresh_from_db()
-        outcomes.append(emails.deliver(confirmation.pk, now=confirmation.next_attempt_at))
+        outcomes.append(deliver(confirmation.pk, now=confirmation.next_attempt_at))
     assert outcomes == ["retry"] * len(emails.RETRY_DELAYS) + ["failed"]
     confirmation.refresh_from_db()
     assert confirmation.given_up_at is not None
@@ -187,8 +185,8 @@ def test_an_email_whose_worker_was_killed_mid_send_is_sent_again_once(service, p
     later = killed_at + emails.CLAIM + timedelta(seconds=1)
     assert emails.retry_lost(now=later) == 2  # the clinic's notice was in the same task
     for email in AppointmentEmail.objects.all():
-        assert emails.deliver(email.pk, now=later) == "sent"
-        assert emails.deliver(email.pk, now=later) == "already handled"
+        assert deliver(email.pk, now=later) == "sent"
+        assert deliver(email.pk, now=later) == "already handled"
     assert [m.to for m in mail.outbox] == [["ann@example.com"], [CLINIC_INBOX]]
 
 
@@ -205,7 +203,7 @@ def test_an_outbox_row_without_a_task_is_picked_up_by_the_retry_job(service, pra
     AppointmentEmail.objects.update(task_id="", next_attempt_at=timezone.now())
     assert emails.retry_lost() == 2
     for email in AppointmentEmail.objects.all():
-        emails.deliver(email.pk)
+        deliver(email.pk)
     appointment.refresh_from_db()
     assert appointment.confirmation_sent_at is not None
     assert len(mail.outbox) == 2
@@ -243,3 +241,25 @@ def call_command_output(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def test_a_refused_message_is_retried_alone_while_the_others_of_its_task_go(
+    service, practitioner, monkeypatch
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    send = EmailBackend.send_messages
+
+    def refuse_the_clinic(self, messages):
+        if messages[0].to == [CLINIC_INBOX]:
+            raise smtplib.SMTPRecipientsRefused({CLINIC_INBOX: (550, b"mailbox full")})
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_clinic)
+    appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    outcomes = emails.deliver(list(appointment.emails.values_list("pk", flat=True)))
+    assert sorted(outcomes.values()) == ["retry", "sent"]
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+    notice = AppointmentEmail.objects.get(kind=Kind.CLINIC_NOTICE)
+    assert notice.last_error == "SMTPRecipientsRefused"
+    assert CLINIC_INBOX not in notice.last_error

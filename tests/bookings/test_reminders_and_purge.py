@@ -57,13 +57,15 @@ def test_a_failed_reminder_is_tried_again(service, practitioner, monkeypatch, ru
     appointment = make_appointment(practitioner, service, days_ahead(1, 10))
     queue_reminders()
     with monkeypatch.context() as patched:
-        patched.setattr("django.core.mail.EmailMessage.send", lambda *a, **k: 1 / 0)
+        patched.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", lambda *a: 1 / 0
+        )
         run_tasks()
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at is None
     assert queue_reminders() == 0  # still queued: its retry is on the way
     email = AppointmentEmail.objects.get()
-    assert deliver(email.pk, now=email.next_attempt_at) == "sent"
+    assert deliver([email.pk], now=email.next_attempt_at) == {email.pk: "sent"}
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at is not None
     assert len(mail.outbox) == 1
