@@ -4,7 +4,7 @@ import sys
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from clinic.middleware import (
@@ -33,7 +33,7 @@ class HomeView(TemplateView):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the app and its database answer, 503 otherwise (for load balancers)."""
     if not database_answers():
@@ -42,7 +42,7 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     return HttpResponse(render_to_string("robots.txt", request=request), content_type="text/plain")
 
