@@ -78,7 +78,14 @@ def count_attempt(cache_key: str, period: int) -> int:
         return 1
 
 
-def too_many_requests() -> HttpResponse:
+def seconds_left(rate: str, now: float | None = None) -> int:
+    """Seconds until the current window ends and the count starts afresh."""
+    period = parse_rate(rate)[1]
+    now = now if now is not None else time.time()
+    return max(1, int(period - now % period + 0.999))
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
     from clinic.models import ClinicDetails
 
     clinic = ClinicDetails.current()
@@ -88,7 +95,7 @@ def too_many_requests() -> HttpResponse:
         status=429,
         content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = str(parse_rate(settings.BOOKING_RATE_LIMIT)[1])
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -100,7 +107,7 @@ def limit_posts(view: Callable) -> Callable:
         if request.method == "POST" and not hit(
             "bookings", client_key(client_ip(request)), settings.BOOKING_RATE_LIMIT
         ):
-            return too_many_requests()
+            return too_many_requests(seconds_left(settings.BOOKING_RATE_LIMIT))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,6 +1,8 @@
+import time
+
 import pytest
 
-from bookings.ratelimit import client_ip, hit, parse_rate
+from bookings.ratelimit import client_ip, hit, parse_rate, seconds_left
 
 from .factories import days_ahead, make_appointment
 
@@ -24,6 +26,24 @@ def test_booking_posts_over_the_limit_get_a_429_with_a_plain_message(
     assert response.status_code == 429
     assert response["Content-Type"].startswith("text/plain")
     assert b"Too many attempts" in response.content
+
+
+def test_retry_after_says_when_the_window_ends_not_its_length(
+    client, service, practitioner, settings
+):
+    settings.BOOKING_RATE_LIMIT = "1/h"
+    url = f"/book/{service.slug}/{practitioner.slug}/garbage/"
+    client.post(url, {})
+    response = client.post(url, {})
+    left = 3600 - int(time.time()) % 3600
+    assert response.status_code == 429
+    assert left - 2 <= int(response["Retry-After"]) <= left + 1
+
+
+def test_seconds_left_counts_to_the_end_of_the_clock_window():
+    assert seconds_left("10/h", now=7200 + 1800.2) == 1800
+    assert seconds_left("10/h", now=7200 + 3599.5) == 1
+    assert seconds_left("5/m", now=60 * 100) == 60
 
 
 def test_appointment_page_posts_are_rate_limited(client, service, practitioner, settings):
