@@ -8,10 +8,11 @@ from icalendar import Calendar, Event
 from .models import Plan, Session
 
 
-def session_date(start: date, week_number: int, day_of_week: int) -> date:
-    """The session's day: week 1 starts on `start`, and each week holds the next 7 days."""
-    week_start = start + timedelta(weeks=week_number - 1)
-    return week_start + timedelta(days=(day_of_week - week_start.weekday()) % 7)
+def session_date(start: date, week_number: int, day_of_week: int, first_day_of_week: int) -> date:
+    """The session's day when the plan's first session (on ``first_day_of_week`` of week
+    1) falls on ``start``: the whole plan moves with it, so the sessions keep their order
+    and the rest days between them, whatever weekday the runner starts on."""
+    return start + timedelta(weeks=week_number - 1, days=day_of_week - first_day_of_week)
 
 
 def _describe(session: Session, plan_url: str) -> str:
@@ -35,10 +36,12 @@ def plan_calendar(plan: Plan, start: date, plan_url: str, organiser: str) -> byt
     calendar.add("x-wr-calname", plan.title)
     stamp = datetime.now(UTC)
     uid_domain = urlsplit(plan_url).hostname or "localhost"
-    for week in plan.weeks.all():
+    weeks = [week for week in plan.weeks.all() if week.sessions.all()]
+    first_day = weeks[0].sessions.all()[0].day_of_week if weeks else 0
+    for week in weeks:
         for session in week.sessions.all():
             session.week = week  # already loaded: spare a query per event
-            day = session_date(start, week.number, session.day_of_week)
+            day = session_date(start, week.number, session.day_of_week, first_day)
             event = Event()
             event.add("uid", f"{plan.slug}-{session.pk}-{start.isoformat()}@{uid_domain}")
             event.add("dtstamp", stamp)

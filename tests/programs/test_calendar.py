@@ -21,11 +21,22 @@ def test_the_nordic_calendar_has_one_event_per_session(client):
     assert len(_events(response)) == 27
 
 
-def test_calendar_events_start_on_the_chosen_day_and_follow_the_session_days(client):
-    events = _events(client.get(NORDIC, {"start": "2026-01-05"}))  # a Monday
+def test_the_first_session_falls_on_the_chosen_start_day(client):
+    events = _events(client.get(NORDIC, {"start": "2026-01-07"}))  # a Wednesday
     days = sorted(event.decoded("dtstart") for event in events)
-    assert days[0] == date(2026, 1, 7)  # week 1's session is on Wednesday
-    assert days[-1] == date(2026, 3, 13)  # week 10's last session, a Friday
+    assert days[0] == date(2026, 1, 7)  # week 1's one session
+    # Week 10 ends 9 weeks later on the session two days after its Wednesday one.
+    assert days[-1] == date(2026, 3, 13)
+
+
+@pytest.mark.parametrize("start", ["2026-01-05", "2026-01-07", "2026-01-10"])
+def test_sessions_keep_the_plans_order_whatever_day_the_runner_starts(client, start):
+    """Monday, Wednesday and Saturday starts: week 2's first session never comes after
+    its second, and no week's sessions mix with the next week's."""
+    events = _events(client.get(NORDIC, {"start": start}))  # listed in the plan's order
+    dates = [event.decoded("dtstart") for event in events]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert dates[0] == date.fromisoformat(start)
 
 
 def test_each_calendar_event_lists_its_exercises_and_doses(client):
@@ -34,8 +45,10 @@ def test_each_calendar_event_lists_its_exercises_and_doses(client):
     assert "Nordic hamstring curl: 2 sets of 5 reps" in str(first["description"])
 
 
-def test_a_session_on_an_earlier_weekday_than_the_start_falls_later_that_week():
-    assert session_date(date(2026, 1, 7), 1, 0) == date(2026, 1, 12)
+def test_a_plan_moves_whole_with_its_start_keeping_the_rest_days():
+    # First session on a Monday; started on a Wednesday, a Friday session moves to Sunday.
+    assert session_date(date(2026, 1, 7), 1, 4, first_day_of_week=0) == date(2026, 1, 11)
+    assert session_date(date(2026, 1, 7), 2, 0, first_day_of_week=0) == date(2026, 1, 14)
 
 
 @pytest.mark.parametrize("start", ["next monday", "2026-13-01", "05/01/2026", ""])
