@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 from django.utils.http import http_date
 
 from .factories import make_article, make_plan
@@ -140,3 +141,13 @@ def test_a_later_page_of_articles_is_its_own_canonical_page(client):
         make_article()
     html = client.get("/articles/?page=2").content.decode()
     assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
+
+
+@pytest.mark.parametrize("url", ["/", "/articles/", ARTICLE])
+def test_time_elements_carry_a_valid_html_datetime(client, url):
+    """The HTML standard allows at most three digits of fractions of a second; a date
+    is what the pages show, so a date is what they say."""
+    make_article(title="Fresh", published_at=timezone.now().replace(microsecond=123456))
+    values = re.findall(r'<time datetime="([^"]*)"', client.get(url).content.decode())
+    assert values
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in values)
