@@ -21,6 +21,13 @@ class PreviewMixin:
             return content
         return content.published()
 
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        preview = getattr(self, "object", None)
+        if preview is not None and not preview.is_public:  # no shared cache may keep it
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())

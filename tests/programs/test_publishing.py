@@ -36,6 +36,26 @@ def test_staff_preview_a_draft_article_with_a_draft_banner(staff_client):
     assert '<meta name="robots" content="noindex">' in html
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: make_article(status=Article.Status.DRAFT),
+        lambda: make_plan(is_published=False),
+        lambda: make_exercise(is_published=False),
+    ],
+)
+def test_a_preview_may_be_kept_by_the_staff_browser_only(staff_client, make):
+    response = staff_client.get(make().get_absolute_url())
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= cache_control
+    assert "public" not in cache_control
+
+
+def test_published_pages_are_not_marked_private(client):
+    response = client.get(make_article().get_absolute_url())
+    assert "private" not in response["Cache-Control"]
+
+
 def test_staff_preview_an_unpublished_plan(staff_client):
     plan = make_plan(is_published=False)
     response = staff_client.get(plan.get_absolute_url())
