@@ -33,9 +33,10 @@ class PlanQuerySet(models.QuerySet):
                         queryset=Session.objects.order_by("day_of_week", "pk").prefetch_related(
                             models.Prefetch(
                                 "prescriptions",
-                                queryset=Prescription.objects.select_related("exercise").order_by(
-                                    "order"
-                                ),
+                                # An exercise taken off the site leaves its plans too.
+                                queryset=Prescription.objects.filter(exercise__is_published=True)
+                                .select_related("exercise")
+                                .order_by("order"),
                             )
                         ),
                     ),

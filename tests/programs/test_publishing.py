@@ -94,3 +94,19 @@ def test_staff_see_when_a_scheduled_article_goes_live(staff_client):
 def test_drafts_are_left_out_of_the_article_list_even_for_staff(staff_client):
     article = make_article(status=Article.Status.DRAFT)
     assert article.title not in staff_client.get("/articles/").content.decode()
+
+
+def test_an_exercise_taken_off_the_site_leaves_its_published_plans_and_their_calendars(client):
+    hidden = make_exercise(name="Half-finished drill", is_published=False)
+    plan = make_plan(exercise=hidden)
+    shown = make_exercise(name="Glute bridge")
+    session = plan.weeks.get().sessions.get()
+    session.prescriptions.create(exercise=shown, order=9, sets=3, reps="10")
+
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Glute bridge" in page
+    assert "Half-finished drill" not in page
+    assert hidden.get_absolute_url() not in page
+    calendar = client.get(f"{plan.get_absolute_url()}calendar.ics", {"start": "2026-01-05"})
+    assert b"Glute bridge" in calendar.content
+    assert b"Half-finished drill" not in calendar.content
