@@ -56,7 +56,7 @@ migrations-check: install
 deploy-check: install
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	DJANGO_ALLOWED_HOSTS=clinic.example DJANGO_DEBUG=0 EMAIL_URL=smtp+tls://clinic:secret@smtp.example:587 \
-	CACHE_URL=redis://127.0.0.1:6379/1 \
+	CACHE_URL=redis://127.0.0.1:6379/1 SITE_URL=https://clinic.example \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Browser tests: Playwright (the `e2e` extra) drives Debian's Chromium; axe-core from npm.

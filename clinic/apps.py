@@ -9,9 +9,10 @@ class ClinicConfig(AppConfig):
 
     def ready(self):
         from .cache import bump_page_versions
-        from .checks import check_shared_cache
+        from .checks import check_shared_cache, check_site_url
 
         checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
+        checks.register(check_site_url, checks.Tags.security, deploy=True)
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(bump_page_versions, dispatch_uid=f"clinic-pages-{signal!r}")

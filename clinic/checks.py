@@ -1,6 +1,7 @@
 """System checks for production (``manage.py check --deploy``)."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -24,6 +25,22 @@ def check_shared_cache(app_configs=None, **kwargs):
                 "rate limits and cached pages.",
                 hint="Set CACHE_URL=redis://host:6379/1 (or WEB_CONCURRENCY=1).",
                 id="clinic.W001",
+            )
+        ]
+    return []
+
+
+def check_site_url(app_configs=None, **kwargs):
+    """Emails link to SITE_URL: in production it must be the clinic's public https address,
+    never the developer default (patients would get links to 127.0.0.1)."""
+    url = urlsplit(settings.SITE_URL)
+    if url.scheme != "https" or url.hostname in (None, "localhost", "127.0.0.1", "::1"):
+        return [
+            checks.Error(
+                f"SITE_URL is {settings.SITE_URL!r}: the links in patients' emails would not "
+                "reach the clinic.",
+                hint="Set SITE_URL to the site's public https address, e.g. https://clinic.example.",
+                id="clinic.E002",
             )
         ]
     return []

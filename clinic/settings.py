@@ -131,7 +131,8 @@ _mail_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
-    "file_path": _email.get("EMAIL_FILE_PATH"),
+    # filemail:///sent-mail is a folder in the project; filemail:////var/mail/clinic absolute.
+    "file_path": _email.get("EMAIL_FILE_PATH") and str(BASE_DIR / _email["EMAIL_FILE_PATH"]),
     "timeout": 10 if "smtp" in _email["EMAIL_BACKEND"] else None,
 }
 MAILERS = {

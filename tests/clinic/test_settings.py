@@ -113,13 +113,14 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "EMAIL_", "CACHE_", "WEB_CONCURRENCY"))
+        if not k.startswith(("DJANGO_", "EMAIL_", "CACHE_", "WEB_CONCURRENCY", "SITE_URL"))
     }
     clean.update(
         DJANGO_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         DJANGO_ALLOWED_HOSTS="clinic.example",
-        **env,
+        SITE_URL="https://clinic.example",
     )
+    clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -147,7 +148,40 @@ def test_deploy_check_fails_when_several_workers_would_each_keep_their_own_cache
     assert one_worker.returncode == 0, one_worker.stdout + one_worker.stderr
 
 
+@pytest.mark.parametrize(
+    "site_url", ["", "http://clinic.example", "https://127.0.0.1:8000", "https://localhost"]
+)
+def test_deploy_check_refuses_a_site_url_patients_could_not_follow(site_url):
+    env = {"EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587"}
+    result = deploy_check(CACHE_URL="redis://cache:6379/1", **env, SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "clinic.E002" in result.stderr
+
+
 def test_deploy_check_fails_when_production_would_only_print_emails():
     result = deploy_check(CACHE_URL="redis://cache:6379/1")
     assert result.returncode != 0
     assert "email backend" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("email_url", "folder"),
+    [
+        ("filemail:///sent-mail", ROOT / "sent-mail"),
+        ("filemail:////var/mail/clinic", "/var/mail/clinic"),
+    ],
+)
+def test_a_filemail_folder_is_the_projects_or_an_absolute_one(email_url, folder):
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MAILERS['default']['OPTIONS']['file_path'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings", "EMAIL_URL": email_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == str(folder), result.stderr
