@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import mail
@@ -322,9 +324,14 @@ def _message(
     # Staff type the service and practitioner names; a line break in one would make the
     # header unsendable (BadHeaderError), so every copy of the email would fail.
     subject = " ".join(subject.split())
+    context = {**context, "subject": subject}
     text = render_to_string(f"bookings/emails/{template}.txt", context)
     html = render_to_string(f"bookings/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    # On the site's own domain, not the sending machine's name.
+    message_id = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "clinic.invalid")
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, to, headers={"Message-ID": message_id}
+    )
     message.attach_alternative(html, "text/html")
     if ics is not None:
         message.attach("appointment.ics", ics, "text/calendar")

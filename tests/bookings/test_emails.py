@@ -96,3 +96,43 @@ def test_a_line_break_in_a_practitioners_name_still_sends_both_booking_emails(
     assert all("\n" not in message.subject for message in mail.outbox)
     assert all(not message.bcc for message in mail.outbox)
     assert Appointment.objects.get().confirmation_sent_at is not None
+
+
+def test_emails_to_the_patient_carry_nothing_the_visitor_typed(service, practitioner, run_tasks):
+    """The booking form must not be a relay: whatever is typed as a name reaches only the
+    clinic's own inbox, never the address given."""
+    lure = "customer. URGENT: your card was charged, refund at https://evil.example"
+    appointment = book_appointment(
+        service, practitioner, days_ahead(3, 10), PatientDetails(lure, "victim@example.com", "1")
+    )
+    reschedule_appointment(appointment, days_ahead(4, 10))
+    cancel_appointment(appointment, by="patient")
+    run_tasks()
+    to_patient = [m for m in mail.outbox if m.to == ["victim@example.com"]]
+    assert len(to_patient) == 3
+    for message in to_patient:
+        sent = message.subject + message.body + message.alternatives[0].content
+        assert "URGENT" not in sent and "evil.example" not in sent
+
+
+def test_every_html_email_has_a_title_and_a_message_id_on_the_sites_domain(
+    booked, run_tasks, settings
+):
+    settings.SITE_URL = "https://clinic.example"
+    reschedule_appointment(booked, days_ahead(4, 10))
+    cancel_appointment(booked, by="patient")
+    run_tasks()
+    for message in mail.outbox:
+        html = message.alternatives[0].content
+        assert f"<title>{message.subject}</title>" in html
+    messages = mail.outbox[2:]  # built after SITE_URL changed
+    assert all(m.extra_headers["Message-ID"].endswith("@clinic.example>") for m in messages)
+
+
+def test_the_cancellation_emails_html_offers_to_book_again_like_its_text(booked, run_tasks):
+    mail.outbox.clear()
+    cancel_appointment(booked, by="patient")
+    run_tasks()
+    cancellation = mail.outbox[0]
+    assert "/book/" in cancellation.body
+    assert 'href="http://127.0.0.1:8000/book/"' in cancellation.alternatives[0].content
