@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,21 @@ def is_cacheable(request) -> bool:
     )
 
 
+def known_host(request) -> str | None:
+    """The Host header when it names this site exactly, else None (the page is built
+    afresh, not cached). ALLOWED_HOSTS ignores the port, so ``localhost:1``,
+    ``localhost:2`` ... all pass it: keyed as they come, a flood of them would fill the
+    cache with copies of one page. Only a host listed in ALLOWED_HOSTS, with no port or
+    the port this server listens on, is cached."""
+    host = request.get_host()
+    name, port = split_domain_port(host)
+    if name not in settings.ALLOWED_HOSTS:  # wildcard entries never match exactly
+        return None
+    if port and port != request.META.get("SERVER_PORT"):
+        return None
+    return host
+
+
 def cache_public_page(view):
     """Serve anonymous GETs of `view` from the cache until content changes."""
 
@@ -147,12 +163,13 @@ def cached_page(request, name: str, build, *, group: str = "content", seconds: i
     A page with a form is kept without its CSRF token; each visitor gets their own.
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
-    if seconds <= 0 or not is_cacheable(request):
+    host = known_host(request)
+    if seconds <= 0 or host is None or not is_cacheable(request):
         return build()
     pages = caches["pages"]
     try:
         # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-        key = f"page:{group}:{page_version(group)}:{request.scheme}://{request.get_host()}{name}"
+        key = f"page:{group}:{page_version(group)}:{request.scheme}://{host}{name}"
         cached = pages.get(key)
     except Exception:  # the cache is away: build the page as if it had never been cached
         logger.warning("Page cache unavailable", exc_info=True)

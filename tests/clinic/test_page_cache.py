@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from clinic.models import CACHE_KEY as CLINIC_DETAILS_KEY
 from clinic.models import ClinicDetails
@@ -97,6 +97,26 @@ def test_each_host_gets_its_own_cached_page(client, settings):
     page = client.get("/articles/", HTTP_HOST="clinic.example").content.decode()
     assert "http://clinic.example/articles/" in page
     assert "www.clinic.example" not in page
+
+
+def test_a_flood_of_host_ports_cannot_fill_the_cache(client, settings):
+    """ALLOWED_HOSTS ignores the port: 40 spellings of one host once made 40 copies."""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    pages = caches["pages"]
+    client.get("/articles/", HTTP_HOST="localhost", SERVER_PORT="80")
+    stored = len(pages._cache)
+    for port in range(8000, 8040):
+        response = client.get("/articles/", HTTP_HOST=f"localhost:{port}", SERVER_PORT="80")
+        assert response.status_code == 200
+        assert f"http://localhost:{port}/articles/" in response.content.decode()
+    assert len(pages._cache) == stored
+
+
+def test_the_port_the_server_listens_on_is_cached(client, settings, django_assert_num_queries):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    client.get("/articles/", HTTP_HOST="127.0.0.1:8211", SERVER_PORT="8211")
+    with django_assert_num_queries(0):
+        client.get("/articles/", HTTP_HOST="127.0.0.1:8211", SERVER_PORT="8211")
 
 
 def test_a_visitors_own_message_is_never_cached_for_everyone(client, db):
