@@ -208,6 +208,14 @@ def site(tmp_path_factory, database_url):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The background worker sends the emails, as in production.
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(150):
             try:
@@ -223,8 +231,10 @@ def site(tmp_path_factory, database_url):
             pytest.fail("gunicorn did not start:\n" + (tmp / "gunicorn.log").read_text())
         yield running
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for running_process in (process, worker):
+            running_process.terminate()
+        for running_process in (process, worker):
+            running_process.wait(timeout=30)
         log.close()
         server_log = (tmp / "gunicorn.log").read_text(errors="replace")
         # 403s and 404s are logged as warnings (some with a traceback): only errors matter.
