@@ -62,17 +62,18 @@ deploy-check: install
 # Browser tests: Playwright (the `e2e` extra) drives Debian's Chromium; axe-core from npm.
 E2E_STAMP := $(VENV)/.installed-e2e
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
+VNU := tests/e2e/node_modules/vnu-jar/build/dist/vnu.jar
 
 $(E2E_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[e2e]"
 	@touch $(E2E_STAMP)
 
-$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+$(AXE) $(VNU): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
-	@touch $(AXE)
+	@touch $(AXE) $(VNU)
 
-e2e: $(E2E_STAMP) $(AXE)
-	@command -v chromium >/dev/null 2>&1 || bash .ci/browser-deps
+e2e: $(E2E_STAMP) $(AXE) $(VNU)
+	@{ command -v chromium && command -v java; } >/dev/null 2>&1 || bash .ci/browser-deps
 	$(BIN)/python -m pytest -m e2e tests/e2e
 
 bench: install

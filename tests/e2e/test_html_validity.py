@@ -1,0 +1,98 @@
+"""Every public page type and every email's HTML passes the W3C Nu HTML checker.
+
+The checker (vnu-jar from npm, run with Debian's Java) reads the HTML exactly as the
+server sent it, not as a browser repaired it.
+"""
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+VNU = Path(__file__).parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PAGES = [
+    "/",
+    "/articles/",
+    "/articles/why-hamstring-strength-matters-for-runners/",
+    "/exercises/",
+    "/exercises/nordic-hamstring-curl/",
+    "/plans/",
+    "/plans/nordic-hamstring-programme/",
+    "/search/?q=hamstring",
+    "/book/",
+    "/book/initial-assessment/",
+    "/privacy/",
+    "/no-such-page/",
+]
+# A booking made in the site's database, its pages, and every kind of email about it.
+BOOKING_SCRIPT = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from bookings.availability import load_schedule
+from bookings.booking import PatientDetails, book_appointment
+from bookings.emails import build_message
+from bookings.models import AppointmentEmail, Service
+
+service = Service.objects.get(slug="initial-assessment")
+today = timezone.localdate()
+slot = load_schedule(service, today + timedelta(days=7), today + timedelta(days=21)).free_slots()[0]
+practitioner = next(p for p in service.practitioners.all() if p.pk == slot.practitioner_id)
+patient = PatientDetails("Val Nu", "val.nu@example.com", "07700 900555")
+appointment = book_appointment(service, practitioner, slot.start, patient)
+start = timezone.localtime(slot.start)
+emails = {}
+for kind in AppointmentEmail.Kind.values:
+    outbox = AppointmentEmail(appointment=appointment, kind=kind, previous_start=slot.start)
+    emails[kind] = build_message(outbox, timezone.now()).alternatives[0].content
+print(json.dumps({
+    "private": appointment.private_url(),
+    "details": f"/book/{service.slug}/{practitioner.slug}/{start:%Y-%m-%dT%H:%M}/",
+    "emails": emails,
+}))
+"""
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our server)
+            return response.read().decode()
+    except urllib.error.HTTPError as error:  # a 404 page is a page too
+        return error.read().decode()
+
+
+def nu_errors(files: list[Path]) -> list[str]:
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} ({m.get('extract')})"
+        for m in messages
+        if m["type"] == "error"
+    ]
+
+
+def test_every_page_type_and_email_passes_the_nu_html_checker(site, tmp_path):
+    booking = json.loads(site.shell(BOOKING_SCRIPT).splitlines()[-1])
+    documents = {path: fetch(site.base_url + path) for path in PAGES}
+    documents[booking["details"]] = fetch(site.base_url + booking["details"])
+    documents[booking["private"]] = fetch(site.base_url + booking["private"])
+    documents.update({f"email-{kind}": html for kind, html in booking["emails"].items()})
+    assert len(booking["emails"]) == 7
+
+    files = []
+    for number, (name, html) in enumerate(documents.items()):
+        assert "<html" in html, f"{name} sent no HTML"
+        path = tmp_path / f"{number:02d}-{name.strip('/').replace('/', '_') or 'home'}.html"
+        path.write_text(html)
+        files.append(path)
+    assert nu_errors(files) == []
