@@ -3,6 +3,8 @@
 import html
 import http.client
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlparse
@@ -106,3 +108,80 @@ def book(base_url: str, form_path: str, name: str, email: str) -> Answer:
     if isinstance(form, Answer):
         return form
     return submit(base_url, form_path, form, name, email)
+
+
+@dataclass
+class Booking:
+    """One patient's try: the form's GET, then (if the form opened) the POST."""
+
+    number: int
+    path: str
+    email: str
+    started: float  # seconds since the bookings began
+    answer: Answer  # the POST's answer, or the form's when it did not open (status 0: none)
+    form_seconds: float
+    post_seconds: float | None = None  # None when the form did not open
+
+
+class Bookings:
+    """Patients booking distinct times, one every `interval` seconds, in the background.
+
+    Patient N is called `name.format(N)`, with the address `email.format(N)`; every try
+    is kept in `done`, with how long the form and the POST took.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        slots: list[str],
+        interval: float,
+        name: str = "Patient {}",
+        email: str = "patient{}@example.com",
+    ):
+        self.base_url, self.slots, self.interval = base_url, slots, interval
+        self.name, self.email = name, email
+        self.done: list[Booking] = []
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._dispatcher = threading.Thread(target=self._run, daemon=True)
+        self.t0 = time.perf_counter()
+
+    def _book(self, number: int, path: str) -> None:
+        started = time.perf_counter()
+        email = self.email.format(number)
+        post_seconds = None
+        try:
+            form = open_form(self.base_url, path)
+            form_seconds = time.perf_counter() - started
+            if isinstance(form, Answer):
+                answer = form
+            else:
+                posted = time.perf_counter()
+                answer = submit(self.base_url, path, form, self.name.format(number), email)
+                post_seconds = time.perf_counter() - posted
+        except OSError as problem:
+            answer, form_seconds = Answer(0, "", str(problem)), time.perf_counter() - started
+        self.done.append(
+            Booking(number, path, email, started - self.t0, answer, form_seconds, post_seconds)
+        )
+
+    def _run(self) -> None:
+        for number, path in enumerate(self.slots):
+            if self._stop.wait(self.interval):
+                return
+            thread = threading.Thread(target=self._book, args=(number, path))
+            thread.start()
+            self._threads.append(thread)
+
+    def start(self) -> "Bookings":
+        self.t0 = time.perf_counter()
+        self._dispatcher.start()
+        return self
+
+    def stop(self) -> None:
+        """No new bookings; waits for those under way."""
+        self._stop.set()
+        if self._dispatcher.is_alive():
+            self._dispatcher.join()
+        for thread in self._threads:
+            thread.join()

@@ -24,13 +24,12 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from booking_client import Answer, free_slot_paths, open_form, submit
+from booking_client import Bookings, free_slot_paths
 from servers import (
     discover_pages,
     fetch,
@@ -87,52 +86,6 @@ def own_cluster(port: int):
         subprocess.run(["pg_dropcluster", "--stop", version, CLUSTER], check=False)
 
 
-class Bookings:
-    """Patients booking distinct times, one every `interval` seconds, in the background."""
-
-    def __init__(self, base_url: str, slots: list[str], interval: float):
-        self.base_url, self.slots, self.interval = base_url, slots, interval
-        self.answers: list[tuple[float, str, Answer]] = []
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.t0 = time.perf_counter()
-
-    def _book(self, number: int, path: str) -> None:
-        started = time.perf_counter() - self.t0
-        try:
-            form = open_form(self.base_url, path)
-            if not isinstance(form, Answer):
-                form = submit(
-                    self.base_url,
-                    path,
-                    form,
-                    f"Fault Patient {number}",
-                    f"fault{number}@example.com",
-                )
-            answer = form
-        except OSError as problem:
-            answer = Answer(0, "", str(problem))
-        self.answers.append((started, path, answer))
-
-    def _run(self) -> None:
-        for number, path in enumerate(self.slots):
-            if self._stop.wait(self.interval):
-                return
-            thread = threading.Thread(target=self._book, args=(number, path))
-            thread.start()
-            self._threads.append(thread)
-
-    def start(self) -> "Bookings":
-        self.t0 = time.perf_counter()
-        threading.Thread(target=self._run, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=20, help="page requests/second (20)")
@@ -183,7 +136,13 @@ def main() -> int:
             )
 
             load = SteadyLoad(base, paths, args.rate, timeout=40, keep_body=True).start()
-            bookings = Bookings(base, slots, interval=args.booking_interval).start()
+            bookings = Bookings(
+                base,
+                slots,
+                interval=args.booking_interval,
+                name="Fault Patient {}",
+                email="fault{}@example.com",
+            ).start()
             time.sleep(8)
             stopped_at = load.elapsed()
             pg_ctl(version, "stop", "--mode", "fast")
@@ -284,13 +243,13 @@ def main() -> int:
                 failures.append("gunicorn processes changed (a worker died or was restarted)")
 
             booked = {
-                a.location.rstrip("/").rsplit("/", 1)[-1]
-                for _, _, a in bookings.answers
-                if a.status == 303
+                b.answer.location.rstrip("/").rsplit("/", 1)[-1]
+                for b in bookings.done
+                if b.answer.status == 303
             }
-            statuses = Counter(a.status for _, _, a in bookings.answers)
+            statuses = Counter(b.answer.status for b in bookings.done)
             print(
-                f"  bookings:  {len(bookings.answers)} attempts, status "
+                f"  bookings:  {len(bookings.done)} attempts, status "
                 f"{dict(sorted(statuses.items()))} (303 booked, 503 database away)"
             )
             if set(statuses) - {303, 503}:
@@ -316,7 +275,11 @@ def main() -> int:
         )
         for token in sorted(in_database - booked):
             answer = next(
-                (a for _, path, a in bookings.answers if a.status != 303 and token in a.location),
+                (
+                    b.answer
+                    for b in bookings.done
+                    if b.answer.status != 303 and token in b.answer.location
+                ),
                 None,
             )
             mailed = any(
