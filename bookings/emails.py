@@ -12,7 +12,10 @@ No email carries the patient's reason for booking.
 from __future__ import annotations
 
 import logging
+import signal
 import smtplib
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -28,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic.models import ClinicDetails
+from clinic.queue import mark_lost
 
 from .calendar import appointment_ics
 from .models import Appointment, AppointmentEmail, BookingRules
@@ -50,10 +54,19 @@ RETRY_DELAYS = [
     timedelta(hours=4),
     timedelta(hours=8),
 ]
-# How long a worker holds an email while sending it: well over a send's worst case with
-# the 10 s mail timeout, so only a worker that died lets go this way (its email is then
-# sent again by retry_lost, which runs every minute).
+# A task's sends stop after this long, however slowly the mail server answers (its 10 s
+# timeout is per socket operation, so a server that dribbles could hold a send far longer).
+SEND_DEADLINE = 40
+# How long a worker holds an email while sending it: more than SEND_DEADLINE plus a
+# goodbye, so only a worker that died lets go this way (its email is then sent again by
+# retry_lost, which runs every minute).
 CLAIM = timedelta(minutes=1)
+# Emails pulled forward at once when the mail server works again (one task each batch).
+CATCH_UP_BATCH = 20
+
+# Whether this worker process saw a send fail since its last success: then the next
+# success means the mail server is back, and the emails waiting out a back-off go now.
+_failures_seen = False
 
 
 # --- Queueing: called inside the transaction that changes the diary ----------------------
@@ -138,9 +151,33 @@ def deliver(email_ids: list[int], now: datetime | None = None) -> dict[int, str]
     if sent:
         _mark_sent(sent, timezone.now())
         outcomes.update(dict.fromkeys((email.pk for email in sent), "sent"))
+        if _failures_seen and not errors:
+            catch_up(timezone.now())
     for email, error in errors.items():
         outcomes[email.pk] = _failed(email, error, timezone.now())
     return outcomes
+
+
+def catch_up(now: datetime) -> int:
+    """The mail server works again: send the emails that are waiting out a back-off now,
+    rather than minutes later. Returns how many were enqueued."""
+    global _failures_seen
+    _failures_seen = False
+    waiting = list(
+        AppointmentEmail.objects.failing()
+        .filter(next_attempt_at__gt=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .order_by("next_attempt_at")[: CATCH_UP_BATCH * 10]
+    )
+    with transaction.atomic():
+        AppointmentEmail.objects.filter(pk__in=[email.pk for email in waiting]).update(
+            next_attempt_at=now
+        )
+        for start in range(0, len(waiting), CATCH_UP_BATCH):
+            _enqueue(waiting[start : start + CATCH_UP_BATCH])
+    if waiting:
+        logger.info("The mail server answers again: %s waiting email(s) sent now", len(waiting))
+    return len(waiting)
 
 
 def _claim(email_ids: list[int], now: datetime) -> list[AppointmentEmail]:
@@ -171,15 +208,18 @@ def _send(
         return sent, errors
     mailer = mail.mailers.default
     try:
-        mailer.open()
-        for email, message in messages.items():
-            try:
-                mailer.send_messages([message])
-            except Exception as error:  # any mail failure: record it and try again later
-                errors[email] = error
-            else:
-                sent.append(email)
-    except Exception as error:  # the connection itself: none of the rest went
+        with send_deadline(SEND_DEADLINE):
+            mailer.open()
+            for email, message in messages.items():
+                try:
+                    mailer.send_messages([message])
+                except SendDeadlineExceeded:
+                    raise
+                except Exception as error:  # any mail failure: record it, try again later
+                    errors[email] = error
+                else:
+                    sent.append(email)
+    except Exception as error:  # the connection itself, or the deadline: none of the rest went
         errors.update({email: error for email in messages if email not in sent})
     finally:
         try:
@@ -187,6 +227,30 @@ def _send(
         except Exception:  # the messages went or failed already; a bad goodbye changes nothing
             logger.warning("The mail connection did not close cleanly", exc_info=True)
     return sent, errors
+
+
+class SendDeadlineExceeded(TimeoutError):
+    """The mail server took longer than SEND_DEADLINE over one task's emails."""
+
+
+@contextmanager
+def send_deadline(seconds: float):
+    """Raise SendDeadlineExceeded in the block after ``seconds`` (an interval timer, in
+    the main thread where the worker runs tasks; elsewhere only the per-call timeout)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise SendDeadlineExceeded(f"no answer from the mail server within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _mark_sent(sent: list[AppointmentEmail], sent_at: datetime) -> None:
@@ -201,6 +265,8 @@ def _mark_sent(sent: list[AppointmentEmail], sent_at: datetime) -> None:
 
 
 def _failed(email: AppointmentEmail, error: Exception, now: datetime) -> str:
+    global _failures_seen
+    _failures_seen = True
     # The class and SMTP code only: a refusal's text can quote the patient's address.
     reason = type(error).__name__
     if isinstance(error, smtplib.SMTPResponseException):
@@ -254,6 +320,8 @@ def retry_lost(now: datetime | None = None, limit: int = 500) -> int:
             or (task.status == TaskResultStatus.RUNNING and task.started_at > now - CLAIM)
         ):
             continue
+        if task is not None and task.status == TaskResultStatus.RUNNING:
+            mark_lost(task.id)  # its worker died: say so, rather than "running" for a day
         logger.warning("Email %s lost its task: enqueued again", email.pk)
         _enqueue([email])
         requeued += 1

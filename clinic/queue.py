@@ -48,17 +48,25 @@ def queue_health(now: datetime | None = None) -> QueueHealth:
     )
 
 
-def prune_finished_tasks(now: datetime | None = None) -> int:
-    """Mark tasks whose worker died as failed, and delete finished ones past KEEP_FINISHED."""
-    now = now or timezone.now()
-    DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER
-    ).update(
+def mark_lost(*task_ids: str) -> None:
+    """Record that these running tasks' worker died (killed) before they finished."""
+    _mark_lost(DBTaskResult.objects.filter(pk__in=task_ids, status=TaskResultStatus.RUNNING))
+
+
+def _mark_lost(tasks, now: datetime | None = None) -> None:
+    tasks.update(
         status=TaskResultStatus.FAILED,
-        finished_at=now,
+        finished_at=now or timezone.now(),
         exception_class_path="worker lost",
         traceback="The worker running this task stopped before it finished.",
     )
+
+
+def prune_finished_tasks(now: datetime | None = None) -> int:
+    """Mark tasks whose worker died as failed, and delete finished ones past KEEP_FINISHED."""
+    now = now or timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    _mark_lost(running.filter(started_at__lt=now - ABANDONED_AFTER), now)
     deleted, _ = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=now - KEEP_FINISHED,

@@ -13,6 +13,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_mail_failures_remembered():
+    """The worker's memory of failed sends (bookings.emails) starts empty in each test."""
+    from bookings import emails
+
+    emails._failures_seen = False
+    yield
+    emails._failures_seen = False
+
+
+@pytest.fixture(autouse=True)
 def _database_believed_up():
     """A test that simulates a database outage does not leave the breaker open."""
     from clinic.middleware import outage

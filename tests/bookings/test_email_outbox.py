@@ -122,9 +122,11 @@ def test_a_failed_send_is_retried_after_a_delay(service, practitioner, run_tasks
     assert retry.run_after == confirmation.next_attempt_at
     assert run_tasks() == 0  # not due yet
 
-    # Time passes: both retries (the clinic's notice failed too) are due.
-    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
-    assert run_tasks() == 2
+    # Time passes: the confirmation's retry is due (the clinic's notice failed too, and
+    # the first success sends it at once: the mail server is back).
+    retry.run_after = timezone.now()
+    retry.save()
+    assert run_tasks() == 2  # the retry, then the catch-up it enqueued
     assert [m.to for m in mail.outbox] == [["ann@example.com"], [CLINIC_INBOX]]
     appointment.refresh_from_db()
     assert appointment.confirmation_sent_at is not None
@@ -263,3 +265,54 @@ def test_a_refused_message_is_retried_alone_while_the_others_of_its_task_go(
     notice = AppointmentEmail.objects.get(kind=Kind.CLINIC_NOTICE)
     assert notice.last_error == "SMTPRecipientsRefused"
     assert CLINIC_INBOX not in notice.last_error
+
+
+def test_once_the_mail_server_answers_again_waiting_emails_go_at_once(
+    service, practitioner, run_tasks, monkeypatch
+):
+    """Without this, an email that failed three times during an outage would wait out a
+    two-minute back-off after the server came back."""
+    first = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", lambda *a: 1 / 0
+        )
+        run_tasks()
+    waiting = AppointmentEmail.objects.filter(appointment=first)
+    assert all(email.next_attempt_at > timezone.now() for email in waiting)
+    book_appointment(service, practitioner, days_ahead(4, 10), ANN)  # the server is back
+    run_tasks()
+    assert all(email.sent_at for email in AppointmentEmail.objects.all())
+    assert len(mail.outbox) == 4
+
+
+def test_a_send_that_outlasts_its_deadline_is_cut_short_and_retried(
+    service, practitioner, monkeypatch
+):
+    import time
+
+    def dribble(self, messages):
+        time.sleep(5)  # a server answering each command just inside its timeout
+
+    monkeypatch.setattr(emails, "SEND_DEADLINE", 0.2)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", dribble)
+    appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    started = time.monotonic()
+    outcomes = emails.deliver(list(appointment.emails.values_list("pk", flat=True)))
+    assert time.monotonic() - started < 2
+    assert sorted(outcomes.values()) == ["retry", "retry"]
+    assert set(appointment.emails.values_list("last_error", flat=True)) == {"SendDeadlineExceeded"}
+
+
+def test_retry_lost_says_the_dead_workers_task_failed(service, practitioner):
+    book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+    task = DBTaskResult.objects.get()
+    started = timezone.now() - emails.CLAIM - timedelta(seconds=5)
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=started
+    )
+    AppointmentEmail.objects.update(next_attempt_at=started + emails.CLAIM)
+    assert emails.retry_lost() == 2
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.FAILED
+    assert task.exception_class_path == "worker lost"

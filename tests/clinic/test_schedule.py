@@ -101,3 +101,8 @@ def run_worker_command() -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def test_periodic_jobs_go_ahead_of_a_backlog_of_emails():
+    enqueue_due_jobs(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON))
+    assert set(DBTaskResult.objects.values_list("priority", flat=True)) == {10}
