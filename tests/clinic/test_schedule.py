@@ -94,10 +94,12 @@ def test_the_worker_runs_the_reminder_job_and_the_reminder_goes_once(settings):
 
 
 def run_worker_command() -> None:
-    """`manage.py worker --batch`, leaving the test process's signal handlers as they were."""
+    """`manage.py worker --batch`, leaving the test process's signal handlers (and its CPU
+    priority: --nice 0) as they were."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        call_command("worker", batch=True, reload=False, startup_delay=False, stdout=StringIO())
+        options = {"batch": True, "reload": False, "startup_delay": False, "nice": 0}
+        call_command("worker", **options, stdout=StringIO())
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)

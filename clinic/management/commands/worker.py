@@ -18,8 +18,16 @@ class Command(DatabaseWorkerCommand):
         parser.add_argument(
             "--no-schedule", action="store_true", help="Run tasks only; enqueue no periodic jobs."
         )
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=10,
+            help="Lower the worker's CPU priority by this much (default 10): on a shared "
+            "machine the web requests come first, and emails wait a moment in the queue.",
+        )
 
     def handle(self, *args, **options):
+        os.nice(options.pop("nice"))
         schedule = not options.pop("no_schedule") and not options["batch"]
         # With --reload the command runs twice: a watcher, and the worker that does the work.
         in_worker = not options["reload"] or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
