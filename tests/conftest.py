@@ -47,6 +47,8 @@ def cache_server_away(monkeypatch):
 def run_due_tasks() -> int:
     """Run every task that is due, in this process, as `manage.py worker` would (its own
     loop, in batch mode); deferred retries wait for their time. Returns how many ran."""
+    from unittest import mock
+
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(
@@ -59,8 +61,14 @@ def run_due_tasks() -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    worker.run()
+    # The worker drops stale connections between tasks; inside a test's transaction the
+    # connection must stay (on Postgres, closing it would lose the test's data).
+    with mock.patch(WORKER_CLOSES_CONNECTIONS, lambda: None):
+        worker.run()
     return worker._run_tasks
+
+
+WORKER_CLOSES_CONNECTIONS = "django_tasks_db.management.commands.db_worker.close_old_connections"
 
 
 @pytest.fixture

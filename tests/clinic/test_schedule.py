@@ -3,6 +3,7 @@
 import signal
 from datetime import datetime, timedelta
 from io import StringIO
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from tests.bookings.factories import (
     make_practitioner,
     make_service,
 )
+from tests.conftest import WORKER_CLOSES_CONNECTIONS
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -99,7 +101,8 @@ def run_worker_command() -> None:
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         options = {"batch": True, "reload": False, "startup_delay": False, "nice": 0}
-        call_command("worker", **options, stdout=StringIO())
+        with mock.patch(WORKER_CLOSES_CONNECTIONS, lambda: None):
+            call_command("worker", **options, stdout=StringIO())
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
