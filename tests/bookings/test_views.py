@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment, make_rules, make_service
+from .factories import days_ahead, make_appointment, make_practitioner, make_rules, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,14 @@ def test_booking_page_lists_active_services(client, service):
 
 def test_week_page_links_each_free_time_with_an_accessible_name(client, service, practitioner):
     start = days_ahead(7, 10)
-    response = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    response = client.get(f"/book/{service.slug}/?practitioner=sam-patel&day={start:%Y-%m-%d}")
     assert response.status_code == 200
-    assert url_for(service, practitioner, start).encode() in response.content
     link = re.search(
         rf'<a [^>]*href="{url_for(service, practitioner, start)}">(.*?)</a>',
         response.content.decode(),
     )[1]
     accessible_name = re.sub(r"<[^>]+>", "", link)
-    assert accessible_name == f"{start:%A} {start.day} {start:%B}, 10:00 with Sam Patel"
+    assert accessible_name == f"{start:%A} {start.day} {start:%B}, 10:00"
 
 
 def test_week_page_is_not_indexed(client, service, practitioner):
@@ -55,7 +54,7 @@ def test_week_page_for_one_practitioner_shows_only_their_times(client, service, 
 
 def test_week_page_links_to_the_next_week(client, service, practitioner):
     response = client.get(f"/book/{service.slug}/")
-    next_monday = response.context["monday"] + timedelta(days=7)
+    next_monday = response.context["timetable"].monday + timedelta(days=7)
     assert f"week={next_monday:%Y-%m-%d}".encode() in response.content
 
 
@@ -213,6 +212,51 @@ def test_lost_race_keeps_what_the_person_typed(client, service, practitioner):
     assert "formaction=" in content  # one press books a nearby time with the same details
 
 
+# --- "Anyone free": the details form of a time, booked with whoever is free then ------
+
+
+def any_url(service, start) -> str:
+    return f"/book/{service.slug}/any/{timezone.localtime(start):%Y-%m-%dT%H:%M}/"
+
+
+def test_the_form_for_anyone_free_names_who_is_free_at_that_time(client, service, practitioner):
+    make_practitioner(service, name="Alex Morgan", slug="alex-morgan")
+    response = client.get(any_url(service, days_ahead(3, 10)))
+    assert response.status_code == 200
+    assert "Alex Morgan or Sam Patel: whoever is free when you book" in response.content.decode()
+
+
+def test_booking_anyone_free_books_a_practitioner_free_at_that_time(client, service, practitioner):
+    alex = make_practitioner(service, name="Alex Morgan", slug="alex-morgan")
+    start = days_ahead(3, 10)
+    make_appointment(alex, service, start)
+    response = client.post(any_url(service, start), DETAILS)
+    appointment = Appointment.objects.get(patient_name="Ann Runner", practitioner=practitioner)
+    assert response.status_code == 303
+    assert response["Location"] == appointment.private_url()
+
+
+def test_anyone_free_once_everyone_is_booked_is_a_409_with_the_nearest_times_for_anyone(
+    client, service, practitioner
+):
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start, patient_name="Someone Else")
+    response = client.post(any_url(service, start), DETAILS)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "just taken" in content and 'value="Ann Runner"' in content
+    assert 'formaction="/book/initial-assessment/any/' in content
+    assert not Appointment.objects.filter(patient_name="Ann Runner").exists()
+
+
+def test_the_form_for_anyone_free_at_a_time_nobody_has_is_a_409(client, service, practitioner):
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start)
+    response = client.get(any_url(service, start))
+    assert response.status_code == 409
+    assert b"/book/initial-assessment/any/" in response.content
+
+
 def test_appointment_page_shows_the_booking(client, service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     response = client.get(f"/appointments/{appointment.token}/")
@@ -283,25 +327,20 @@ def test_a_runner_books_gets_the_calendar_file_and_cancels_by_the_link(
     client, service, practitioner, run_tasks, mailoutbox
 ):
     start = days_ahead(5, 14)
-    week = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    day_page = f"/book/{service.slug}/?practitioner=sam-patel&day={start:%Y-%m-%d}"
     details_url = url_for(service, practitioner, start)
-    assert details_url.encode() in week.content
+    assert details_url.encode() in client.get(day_page).content
     booked = client.post(details_url, DETAILS)
     run_tasks()
     manage_url = booked["Location"]
     confirmation = mailoutbox[0]
     assert manage_url in confirmation.body
     assert confirmation.attachments[0][0] == "appointment.ics"
-    assert (
-        details_url.encode()
-        not in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
-    )
+    assert details_url.encode() not in client.get(day_page).content
 
     client.post(manage_url, {"action": "cancel"})
     assert b"Cancelled" in client.get(manage_url).content
-    assert (
-        details_url.encode() in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
-    )
+    assert details_url.encode() in client.get(day_page).content
 
 
 @pytest.mark.parametrize("practitioner_param", ["any", "sam-patel"])
@@ -367,6 +406,8 @@ def test_a_start_at_the_end_of_the_calendar_is_a_400_in_any_clinic_time_zone(
         "/appointments/a%00b/move/2026-12-07T10:00/",
         "/book/initial-assessment/sam-patel/%00/",
         "/book/initial-assessment/?practitioner=%00&week=%00",
+        "/book/initial-assessment/?day=%00",
+        "/book/initial-assessment/any/%00/",
         "/search/?q=%00",
         "/exercises/?category=%00",
         "/plans/?level=%00",
