@@ -25,13 +25,15 @@ class BookingForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         help_text="We send your confirmation and a link to change the booking here.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     phone = forms.CharField(
         label="Phone number",
         max_length=30,
         help_text="In case we need to reach you on the day.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TelInput(attrs={"autocomplete": "tel"}),
     )
     reason = forms.CharField(
         label="What would you like help with? (optional)",

@@ -257,6 +257,51 @@ def test_the_form_for_anyone_free_at_a_time_nobody_has_is_a_409(client, service,
     assert b"/book/initial-assessment/any/" in response.content
 
 
+# --- The details form on a phone ---------------------------------------------------
+
+
+def test_the_details_form_asks_for_the_right_keyboards_and_autofill(client, service, practitioner):
+    content = client.get(url_for(service, practitioner, days_ahead(3, 10))).content.decode()
+    name = re.search(r'<input [^>]*name="name"[^>]*>', content)[0]
+    email = re.search(r'<input [^>]*name="email"[^>]*>', content)[0]
+    phone = re.search(r'<input [^>]*name="phone"[^>]*>', content)[0]
+    assert 'autocomplete="name"' in name
+    assert 'type="email"' in email and 'autocomplete="email"' in email
+    assert 'type="tel"' in phone and 'autocomplete="tel"' in phone
+
+
+def test_the_details_form_shows_time_service_practitioner_price_and_policy_before_the_fields(
+    client, service, practitioner
+):
+    start = days_ahead(3, 10)
+    content = client.get(url_for(service, practitioner, start)).content.decode()
+    summary = content[: content.index('name="name"')]
+    for fact in (
+        f"{start:%A} {start.day} {start:%B %Y}, 10:00",
+        "Initial assessment, 45 minutes",
+        "Sam Patel",
+        "£60.00",
+        "Cancellation policy",
+        "up to 24 hours before it starts",
+    ):
+        assert fact in summary, fact
+
+
+def test_details_with_errors_start_with_a_summary_linking_to_each_field(
+    client, service, practitioner
+):
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)),
+        {**DETAILS, "email": "not-an-email", "phone": ""},
+    )
+    content = response.content.decode()
+    summary = re.search(r'<div class="alert alert-danger" role="alert".*?</div>', content, re.S)[0]
+    assert re.findall(r'href="#(id_\w+)"', summary) == ["id_email", "id_phone"]
+    assert "<title>Error: Your details" in content
+    email = re.search(r'<input [^>]*name="email"[^>]*>', content)[0]
+    assert 'aria-invalid="true"' in email and "id_email_error" in email
+
+
 def test_appointment_page_shows_the_booking(client, service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     response = client.get(f"/appointments/{appointment.token}/")
