@@ -30,6 +30,7 @@ from .booking import (
     nearest_free_times,
     reschedule_appointment,
 )
+from .calendar import appointment_ics
 from .forms import BookingForm
 from .models import Appointment, BookingRules, Practitioner, Service
 from .ratelimit import limit_posts
@@ -361,6 +362,20 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "problem": problem,
     }
     return render(request, "bookings/manage.html", context, status=status)
+
+
+@never_cache  # the address holds the private token: no shared cache may keep the file
+@require_http_methods(["GET", "HEAD"])
+def appointment_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The appointment as an .ics file for the patient's calendar (no reason, no link)."""
+    appointment = _appointment(token)
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    response = HttpResponse(
+        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache

@@ -310,7 +310,44 @@ def test_appointment_page_shows_the_booking(client, service, practitioner):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+def test_appointment_page_offers_the_calendar_file_and_a_map_of_the_address(
+    client, service, practitioner
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    content = client.get(f"/appointments/{appointment.token}/").content.decode()
+    assert f'href="/appointments/{appointment.token}/calendar.ics" download>Add to calendar' in (
+        content
+    )
+    assert (
+        '<a href="https://www.openstreetmap.org/search?query=12+Riverside+Walk%2C+Bristol+BS1+4RW">'
+        in content
+    )
+    assert "<iframe" not in content
+
+
+def test_the_calendar_file_is_private_and_carries_neither_the_reason_nor_the_link(
+    client, service, practitioner
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10), reason="Sore knee")
+    response = client.get(f"/appointments/{appointment.token}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == 'attachment; filename="appointment.ics"'
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body and "Sam Patel" in body
+    assert "Sore knee" not in body and appointment.token not in body
+
+
+def test_a_cancelled_appointments_calendar_file_cancels_the_event(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10), status="cancelled")
+    body = client.get(f"/appointments/{appointment.token}/calendar.ics").content.decode()
+    assert "METHOD:CANCEL" in body
+    assert "Add to calendar" not in client.get(appointment.private_url()).content.decode()
+
+
 def test_unknown_token_is_a_404(client, db):
+    assert client.get("/appointments/not-a-real-token/calendar.ics").status_code == 404
     assert client.get("/appointments/not-a-real-token/").status_code == 404
 
 
