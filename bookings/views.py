@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from clinic.cache import cached_page
 
-from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
+from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc
 from .booking import (
     BookingError,
     NotBookable,
@@ -86,12 +86,9 @@ def parse_day_or_week(query, today: date) -> tuple[date | None, date | None]:
     return None, None
 
 
-def week_context(schedule, monday: date, today: date, rules: BookingRules, any_practitioner):
-    """A week of free times, day by day (the page for moving an appointment)."""
+def week_context(schedule, monday: date, today: date, rules: BookingRules):
+    """A week of one practitioner's free times, day by day (for moving an appointment)."""
     slots = schedule.free_slots()
-    if any_practitioner:
-        # Share the work: offer each time with whoever is least busy that week.
-        slots = one_per_time(slots, schedule.least_busy_first())
     last_bookable = today + timedelta(days=rules.booking_window_days)
     previous_week = monday - timedelta(days=7)
     next_week = monday + timedelta(days=7)
@@ -185,16 +182,16 @@ def _week(
         now=timezone.now(),
         rules=BookingRules.current(),
     )
-    # Another practitioner's link keeps the day or week asked for.
-    asked = "" if timetable.notice else f"day={day}" if day else f"week={week}" if week else ""
+    # Another practitioner's link keeps the day or week asked for (unless it was refused).
+    asked = ""
+    if not timetable.notice:
+        asked = f"day={day}" if day else f"week={week}" if week else ""
     context = {
         "service": service,
         "practitioners": practitioners,
         "practitioner": practitioner,
-        "chosen": chosen,
         "timetable": timetable,
-        # How the page's links name the practitioner: in the details form's address,
-        # and in the query (nothing for anyone free).
+        # Keeps the practitioner in the day and week links (nothing for anyone free).
         "practitioner_query": f"practitioner={practitioner.slug}&" if practitioner else "",
         "asked_query": asked,
     }
@@ -206,12 +203,7 @@ def _problem(request, service, practitioner, problem: str, around: datetime, sta
     return render(
         request,
         "bookings/problem.html",
-        {
-            "service": service,
-            "practitioner": practitioner,
-            "problem": problem,
-            "nearby": nearby,
-        },
+        {"service": service, "practitioner": practitioner, "problem": problem, "nearby": nearby},
         status=status,
     )
 
@@ -248,12 +240,7 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
         start_at = parse_start(start)
     except BadStart as problem:
         return _problem(request, service, practitioner, str(problem), now, status=400)
-    context = {
-        "service": service,
-        "practitioner": practitioner,
-        "start": start_at,
-        "rules": rules,
-    }
+    context = {"service": service, "practitioner": practitioner, "start": start_at, "rules": rules}
     try:
         check_bookable_time(start_at, now, rules)
     except NotBookable as problem:
@@ -403,7 +390,7 @@ def move_week(request: HttpRequest, token: str) -> HttpResponse:
         "appointment": appointment,
         "service": appointment.service,
         "practitioner": appointment.practitioner,
-        **week_context(schedule, monday, today, rules, any_practitioner=False),
+        **week_context(schedule, monday, today, rules),
     }
     return render(request, "bookings/move_week.html", context)
 
