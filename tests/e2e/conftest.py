@@ -1,11 +1,11 @@
 """The real site in a real browser.
 
-One gunicorn server and one task worker (it sends the emails) per test session, with
-production settings (DEBUG off, WhiteNoise serving the collected static files) on a
-throw-away SQLite database that is migrated and seeded with the demo data. Mail goes to
-files that the tests read (E2E_DATABASE_URL=postgres://host/name runs it on a fresh
-Postgres database `name` instead). Playwright drives Debian's Chromium
-(/usr/bin/chromium); a test that fails leaves a screenshot in test-artifacts/.
+One gunicorn server per test session, with production settings (DEBUG off,
+WhiteNoise serving the collected static files) on a throw-away SQLite database
+that is migrated and seeded with the demo data. Mail goes to files that the
+tests read (E2E_DATABASE_URL=postgres://host/name runs it on a fresh Postgres database
+`name` instead). Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
+fails leaves a screenshot in test-artifacts/.
 """
 
 import email
@@ -208,9 +208,9 @@ def site(tmp_path_factory, database_url):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    # Emails leave the request path: the worker sends them, as beside the real servers.
+    # The background worker sends the emails, as in production.
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--no-startup-delay", "--no-schedule"],
+        [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=log,
