@@ -20,11 +20,16 @@ class BookingForm(forms.Form):
     name = forms.CharField(
         label="Your full name",
         max_length=120,
+        error_messages={"required": "Please enter your full name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email address",
         help_text="We send your confirmation and a link to change the booking here.",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter an email address like name@example.com.",
+        },
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -33,6 +38,7 @@ class BookingForm(forms.Form):
         label="Phone number",
         max_length=30,
         help_text="In case we need to reach you on the day.",
+        error_messages={"required": "Please enter a phone number, for example 07700 900123."},
         widget=forms.TelInput(attrs={"autocomplete": "tel"}),
     )
     reason = forms.CharField(

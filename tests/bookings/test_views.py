@@ -296,7 +296,10 @@ def test_details_with_errors_start_with_a_summary_linking_to_each_field(
     )
     content = response.content.decode()
     summary = re.search(r'<div class="alert alert-danger" role="alert".*?</div>', content, re.S)[0]
-    assert re.findall(r'href="#(id_\w+)"', summary) == ["id_email", "id_phone"]
+    assert re.findall(r'<a href="#(id_\w+)">([^<]+)</a>', summary) == [
+        ("id_email", "Please enter an email address like name@example.com."),
+        ("id_phone", "Please enter a phone number, for example 07700 900123."),
+    ]
     assert "<title>Error: Your details" in content
     email = re.search(r'<input [^>]*name="email"[^>]*>', content)[0]
     assert 'aria-invalid="true"' in email and "id_email_error" in email

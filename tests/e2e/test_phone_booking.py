@@ -135,7 +135,9 @@ def test_errors_are_summed_up_at_the_top_and_each_links_to_its_field(phone):
     expect(phone).to_have_url(re.compile(r"#id_email$"))
     email = phone.get_by_label("Email address")
     expect(email).to_have_attribute("aria-invalid", "true")
-    expect(email).to_have_accessible_description(re.compile("valid email address"))
+    expect(email).to_have_accessible_description(
+        re.compile("an email address like name@example.com")
+    )
 
 
 def test_the_appointment_page_adds_it_to_a_calendar_and_links_a_map(phone, site):
