@@ -1,5 +1,4 @@
-"""Lighthouse on mobile for the home page, an article, a plan, a service's booking page
-(its free times) and the booking form.
+"""Lighthouse on mobile for the home page, an article, a plan and the booking form.
 
     .venv/bin/python bench/lighthouse.py [--runs 1] [--base-url http://127.0.0.1:8000]
 
@@ -38,7 +37,7 @@ CHROME_FLAGS = (
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-PAGES = ("home", "article", "plan", "booking week", "booking form")
+PAGES = ("home", "article", "plan", "booking form")
 
 
 def lighthouse(url: str, out: Path) -> dict:
