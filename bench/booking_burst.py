@@ -146,17 +146,27 @@ def press_book(port: int, path: str, form: dict, number: int) -> int:
     return request(port, "POST", path, body, headers)[0]
 
 
-def slot_links(port: int, practitioner: str, week: str) -> list[str]:
+def slot_links(port: int, practitioner: str, day: str) -> list[str]:
+    """The booking forms of one day's free times (the service's page shows a day)."""
     status, content, _ = request(
-        port, "GET", f"/book/{SERVICE}/?practitioner={practitioner}&week={week}"
+        port, "GET", f"/book/{SERVICE}/?practitioner={practitioner}&day={day}"
     )
     assert status == 200
     return re.findall(rf'href="(/book/{SERVICE}/[a-z-]+/[0-9T:-]+/)"', content)
 
 
+def days_from_now(first: int, count: int) -> list[str]:
+    return [
+        time.strftime("%Y-%m-%d", time.localtime(time.time() + (first + n) * 86400))
+        for n in range(count)
+    ]
+
+
 def burst() -> None:
-    week = time.strftime("%Y-%m-%d", time.localtime(time.time() + 7 * 86400))
-    path = slot_links(PORTS[0], "any", week)[0]
+    # One practitioner's time: under "anyone free" each practitioner free then could book it.
+    path = next(
+        links[0] for day in days_from_now(7, 7) if (links := slot_links(PORTS[0], "sam-patel", day))
+    )
     forms = [open_form(PORTS[n % 2], path) for n in range(PEOPLE)]
     barrier = threading.Barrier(PEOPLE)
     statuses: list[int] = [0] * PEOPLE
@@ -190,10 +200,9 @@ def burst() -> None:
 def throughput() -> None:
     # Times on the hour never clash (45 minutes + 15 buffer), so every booking can succeed.
     paths = []
-    for weeks_ahead in (2, 3):
-        week = time.strftime("%Y-%m-%d", time.localtime(time.time() + weeks_ahead * 7 * 86400))
+    for day in days_from_now(14, 14):
         for practitioner in ("sam-patel", "alex-morgan"):
-            paths += [p for p in slot_links(PORTS[0], practitioner, week) if p.endswith(":00/")]
+            paths += [p for p in slot_links(PORTS[0], practitioner, day) if p.endswith(":00/")]
     latencies: list[float] = []
 
     def book(item: tuple[int, str]) -> int:

@@ -48,13 +48,12 @@ def request(
 def free_slot_paths(
     base_url: str, service: str = "initial-assessment", weeks: int = 4, practitioner: str = "any"
 ) -> list[str]:
-    """Links to the booking form for every free time in the next `weeks` weeks."""
-    monday = date.today() - timedelta(days=date.today().weekday())
+    """Links to the booking form for every free time in the next `weeks` weeks (the
+    service's page shows one day's times: one request per day)."""
     paths: list[str] = []
-    for week in range(weeks):
-        query = urlencode(
-            {"practitioner": practitioner, "week": (monday + timedelta(weeks=week)).isoformat()}
-        )
+    for offset in range(weeks * 7):
+        day = date.today() + timedelta(days=offset)
+        query = urlencode({"practitioner": practitioner, "day": day.isoformat()})
         page = request(base_url, "GET", f"/book/{service}/?{query}")
         if page.status == 200:
             paths += re.findall(SLOT_LINK.format(service=re.escape(service)), page.body)

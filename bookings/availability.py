@@ -210,6 +210,20 @@ def by_local_day(
     return list(days.items())
 
 
+# Where the morning and the afternoon end, in clinic local time.
+PARTS_OF_DAY = (("Morning", time(12)), ("Afternoon", time(17)), ("Evening", None))
+
+
+def by_part_of_day(slots: Sequence[Slot], tz: ZoneInfo) -> list[tuple[str, list[Slot]]]:
+    """One day's slots under "Morning", "Afternoon" and "Evening" (empty parts left out)."""
+    parts: dict[str, list[Slot]] = {name: [] for name, _ in PARTS_OF_DAY}
+    for slot in slots:
+        wall = slot.start.astimezone(tz).time()
+        name = next(name for name, ends in PARTS_OF_DAY if ends is None or wall < ends)
+        parts[name].append(slot)
+    return [(name, part) for name, part in parts.items() if part]
+
+
 # --- Loading from the database ------------------------------------------------------
 
 
@@ -254,11 +268,13 @@ def load_schedule(
     last_day: date,
     practitioner: Practitioner | None = None,
     ignore_appointment: Appointment | None = None,
+    rules: BookingRules | None = None,
 ) -> Schedule:
     """Fetch hours, time off, closures, appointments and rules in five queries.
 
     ``practitioner`` limits it to one person (None: all who offer the service);
-    ``ignore_appointment`` leaves one appointment out (the one being moved).
+    ``ignore_appointment`` leaves one appointment out (the one being moved);
+    ``rules``, when the caller has them already, saves fetching them again.
     """
     tz = clinic_timezone()
     # A day either side: appointments and time off may straddle local midnight.
@@ -309,7 +325,7 @@ def load_schedule(
         practitioners=practitioners,
         diaries=diaries,
         closed_days=closed_days,
-        rules=BookingRules.current(),
+        rules=rules or BookingRules.current(),
         tz=tz,
         first_day=first_day,
         last_day=last_day,

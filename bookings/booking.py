@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import emails
-from .availability import Slot, load_schedule, nearest
+from .availability import Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, BookingRules, Practitioner, Service
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,17 @@ def is_free(
     return any(slot.start == start for slot in schedule.free_slots(now))
 
 
+def free_practitioners(
+    service: Service, start: datetime, now: datetime | None = None
+) -> list[Practitioner]:
+    """Who offers the service and is free at ``start``, the least busy that day first."""
+    day = timezone.localtime(start).date()
+    schedule = load_schedule(service, day, day)
+    free = {slot.practitioner_id for slot in schedule.free_slots(now) if slot.start == start}
+    by_id = {person.pk: person for person in schedule.practitioners}
+    return [by_id[pk] for pk in schedule.least_busy_first() if pk in free]
+
+
 def nearest_free_times(
     service: Service,
     around: datetime,
@@ -84,14 +95,16 @@ def nearest_free_times(
     now: datetime | None = None,
 ) -> list[Slot]:
     """Up to ``count`` free times near ``around`` (within a fortnight either side),
-    mostly with ``practitioner`` when given, and a couple with anyone else."""
+    mostly with ``practitioner`` when given, and a couple with anyone else; without
+    one, each time once (for "anyone free")."""
     now = now or timezone.now()
     # Only bookable times can be near: clamp to [now, end of the booking window].
     around = min(max(around, now), now + BookingRules.current().booking_window)
     day = timezone.localtime(around).date()
     schedule = load_schedule(service, day - timedelta(days=14), day + timedelta(days=14))
-    prefer = practitioner.pk if practitioner is not None else None
-    return nearest(schedule.free_slots(now), around, count, prefer)
+    if practitioner is None:
+        return nearest(one_per_time(schedule.free_slots(now)), around, count)
+    return nearest(schedule.free_slots(now), around, count, practitioner.pk)
 
 
 def book_appointment(
@@ -143,6 +156,31 @@ def book_appointment(
         raise SlotTaken("Sorry, that time was just taken.") from error
     logger.info("Booked appointment %s: %s at %s", appointment.pk, practitioner, start)
     return appointment
+
+
+def book_with_anyone(
+    service: Service, start: datetime, patient: PatientDetails, now: datetime | None = None
+) -> Appointment:
+    """Book ``start`` with whoever offers the service and is free then, or raise a
+    ``BookingError`` (``SlotTaken`` when everyone free a moment ago has been booked).
+
+    The least busy practitioner that day is tried first. Each try is
+    ``book_appointment``, which locks and re-checks: two people booking one time under
+    "anyone free" get two practitioners, or one of them hears it was just taken.
+    """
+    now = now or timezone.now()
+    for practitioner in free_practitioners(service, start, now):
+        try:
+            return book_appointment(service, practitioner, start, patient, now)
+        except BookingError:
+            continue  # booked (or given time off) since we looked: try the next person
+    if (
+        Appointment.objects.filter(practitioner__in=Practitioner.objects.offering(service))
+        .blocking(start, start + service.duration + service.buffer)
+        .exists()
+    ):
+        raise SlotTaken("Sorry, that time was just taken.")
+    raise NotBookable("That time is not available to book.")
 
 
 def _check_changeable(appointment: Appointment, now: datetime) -> None:

@@ -36,9 +36,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     event.add("dtstart", appointment.start.astimezone(UTC))
     event.add("dtend", appointment.end.astimezone(UTC))
     event.add("summary", f"{appointment.service.name} with {appointment.practitioner.name}")
-    event.add(
-        "location", f"{clinic.name}, {clinic.street_address}, {clinic.locality} {clinic.postcode}"
-    )
+    event.add("location", f"{clinic.name}, {clinic.postal_address}")
     # No private link here: calendars get shared; the link stays in the email.
     event.add(
         "description",

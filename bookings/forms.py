@@ -20,18 +20,26 @@ class BookingForm(forms.Form):
     name = forms.CharField(
         label="Your full name",
         max_length=120,
+        error_messages={"required": "Please enter your full name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email address",
         help_text="We send your confirmation and a link to change the booking here.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     phone = forms.CharField(
         label="Phone number",
         max_length=30,
         help_text="In case we need to reach you on the day.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": "Please enter a phone number, for example 07700 900123."},
+        widget=forms.TelInput(attrs={"autocomplete": "tel"}),
     )
     reason = forms.CharField(
         label="What would you like help with? (optional)",

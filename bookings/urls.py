@@ -25,6 +25,11 @@ urlpatterns = [
     path("book/<slug:service>/", views.week, name="week"),
     path("book/<slug:service>/<slug:practitioner>/<str:start>/", views.details, name="details"),
     path("appointments/<token:token>/", views.manage, name="manage"),
+    path(
+        "appointments/<token:token>/calendar.ics",
+        views.appointment_calendar,
+        name="appointment_calendar",
+    ),
     path("appointments/<token:token>/move/", views.move_week, name="move_week"),
     path("appointments/<token:token>/move/<str:start>/", views.move_confirm, name="move_confirm"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),

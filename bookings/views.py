@@ -16,23 +16,26 @@ from django.views.generic import TemplateView
 
 from clinic.cache import cached_page
 
-from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc, one_per_time
+from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc
 from .booking import (
     BookingError,
     NotBookable,
     SlotTaken,
     book_appointment,
+    book_with_anyone,
     cancel_appointment,
     check_bookable_time,
+    free_practitioners,
     is_free,
     nearest_free_times,
     reschedule_appointment,
 )
+from .calendar import appointment_ics
 from .forms import BookingForm
 from .models import Appointment, BookingRules, Practitioner, Service
 from .ratelimit import limit_posts
+from .timetable import ANYONE, build_timetable, monday_of
 
-ANY = "any"
 # Weeks further than this from today are refused (no booking window is this long).
 MAX_WEEK_DISTANCE_DAYS = 3 * 366
 
@@ -58,26 +61,35 @@ def parse_start(value: str) -> datetime:
     return start
 
 
+def _parse_date(value: str, today: date, what: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadStart(f"That {what} is not a date we understand (use YYYY-MM-DD).") from None
+    if abs((day - today).days) > MAX_WEEK_DISTANCE_DAYS:
+        raise BadStart(f"That {what} is too far from today to show.")
+    return day
+
+
 def parse_week(value: str | None, today: date) -> date:
     """The Monday of the week asked for (this week when not given)."""
-    day = today
-    if value:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise BadStart("That week is not a date we understand (use YYYY-MM-DD).") from None
-        if abs((day - today).days) > MAX_WEEK_DISTANCE_DAYS:
-            raise BadStart("That week is too far from today to show.")
-    return day - timedelta(days=day.weekday())
+    return monday_of(_parse_date(value, today, "week") if value else today)
 
 
-def week_context(schedule, monday: date, today: date, rules: BookingRules, any_practitioner):
+def parse_day_or_week(query, today: date) -> tuple[date | None, date | None]:
+    """``(day, None)`` for ``?day=``, ``(None, Monday)`` for ``?week=`` (the links of
+    the week-at-a-time page, still shared), ``(None, None)`` for neither."""
+    if query.get("day"):
+        return _parse_date(query["day"], today, "day"), None
+    if query.get("week"):
+        return None, parse_week(query["week"], today)
+    return None, None
+
+
+def week_context(schedule, monday: date, today: date, rules: BookingRules):
+    """A week of one practitioner's free times, day by day (for moving an appointment)."""
     slots = schedule.free_slots()
-    if any_practitioner:
-        # Share the work: offer each time with whoever is least busy that week.
-        slots = one_per_time(slots, schedule.least_busy_first())
     last_bookable = today + timedelta(days=rules.booking_window_days)
-    this_monday = today - timedelta(days=today.weekday())
     previous_week = monday - timedelta(days=7)
     next_week = monday + timedelta(days=7)
     return {
@@ -85,7 +97,7 @@ def week_context(schedule, monday: date, today: date, rules: BookingRules, any_p
         "slot_count": len(slots),
         "monday": monday,
         "sunday": monday + timedelta(days=6),
-        "previous_week": previous_week if previous_week >= this_monday else None,
+        "previous_week": previous_week if previous_week >= monday_of(today) else None,
         "next_week": next_week if next_week <= last_bookable else None,
     }
 
@@ -98,30 +110,31 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def week(request: HttpRequest, service: str) -> HttpResponse:
-    """A week of free times; anonymous visitors get it from the page cache."""
-    chosen = request.GET.get("practitioner") or ANY
+    """A service's free times, a day at a time (``?day=``, else the first day with a free
+    time); anonymous visitors get it from the page cache."""
+    chosen = request.GET.get("practitioner") or ANYONE
     today = timezone.localdate()
     try:
-        monday = parse_week(request.GET.get("week"), today)
-    except BadStart:
-        return _week(request, service, chosen, today)  # the error page, never cached
-    this_monday = today - timedelta(days=today.weekday())
+        day, monday = parse_day_or_week(request.GET, today)
+    except BadStart as problem:
+        return _week(request, service, chosen, today, problem=str(problem))  # never cached
+    asked = day or monday or today
     if not (
         CACHE_KEY_PART.fullmatch(service)
         and CACHE_KEY_PART.fullmatch(chosen)
-        and this_monday <= monday <= this_monday + timedelta(weeks=CACHED_WEEKS)
+        and monday_of(today) <= asked <= monday_of(today) + timedelta(weeks=CACHED_WEEKS)
     ):
-        return _week(request, service, chosen, today)
+        return _week(request, service, chosen, today, day, monday)
     return _from_cache(
         request,
         # Today too: the previous-week link and the past depend on it.
-        f"/book/{service}/?practitioner={chosen}&week={monday}&today={today}",
-        lambda: _week(request, service, chosen, today),
+        f"/book/{service}/?practitioner={chosen}&day={day or ''}&week={monday or ''}&today={today}",
+        lambda: _week(request, service, chosen, today, day, monday),
     )
 
 
-# Only slugs, times and the weeks people book in are cached: nobody can fill the cache
-# with pages of their own invention (a page is kept only when it is a 200).
+# Only slugs, times, and the days and weeks people book in are cached: nobody can fill
+# the cache with pages of their own invention (a page is kept only when it is a 200).
 CACHE_KEY_PART = re.compile(r"[-\w]{1,80}", re.ASCII)
 START_AS_LINKED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d", re.ASCII)
 CACHED_WEEKS = 26
@@ -135,11 +148,23 @@ def _from_cache(request: HttpRequest, name: str, build) -> HttpResponse:
     )
 
 
-def _week(request: HttpRequest, service: str, chosen: str, today: date) -> HttpResponse:
+def _week(
+    request: HttpRequest,
+    service: str,
+    chosen: str,
+    today: date,
+    day: date | None = None,
+    week: date | None = None,
+    problem: str = "",
+) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
+    if problem:
+        return render(
+            request, "bookings/problem.html", {"service": service, "problem": problem}, status=400
+        )
     practitioners = list(Practitioner.objects.offering(service))
     practitioner = None
-    if chosen != ANY:
+    if chosen != ANYONE:
         practitioner = next((p for p in practitioners if p.slug == chosen), None)
         if practitioner is None:
             return render(
@@ -148,22 +173,27 @@ def _week(request: HttpRequest, service: str, chosen: str, today: date) -> HttpR
                 {"service": service, "problem": "We do not know that practitioner."},
                 status=404,
             )
-    try:
-        monday = parse_week(request.GET.get("week"), today)
-    except BadStart as problem:
-        return render(
-            request,
-            "bookings/problem.html",
-            {"service": service, "problem": str(problem)},
-            status=400,
-        )
-    schedule = load_schedule(service, monday, monday + timedelta(days=6), practitioner)
+    timetable = build_timetable(
+        service,
+        practitioner,
+        day=day,
+        week=week,
+        today=today,
+        now=timezone.now(),
+        rules=BookingRules.current(),
+    )
+    # Another practitioner's link keeps the day or week asked for (unless it was refused).
+    asked = ""
+    if not timetable.notice:
+        asked = f"day={day}" if day else f"week={week}" if week else ""
     context = {
         "service": service,
         "practitioners": practitioners,
         "practitioner": practitioner,
-        "chosen": chosen,
-        **week_context(schedule, monday, today, schedule.rules, practitioner is None),
+        "timetable": timetable,
+        # Keeps the practitioner in the day and week links (nothing for anyone free).
+        "practitioner_query": f"practitioner={practitioner.slug}&" if practitioner else "",
+        "asked_query": asked,
     }
     return render(request, "bookings/week.html", context)
 
@@ -182,7 +212,7 @@ def _problem(request, service, practitioner, problem: str, around: datetime, sta
 @limit_posts
 def details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
     """The details form for a free time (GET, from the page cache like the week), and
-    the booking (POST)."""
+    the booking (POST). ``practitioner`` is "any" for whoever is free at that time."""
     if (
         request.method == "POST"
         or not CACHE_KEY_PART.fullmatch(service)
@@ -200,7 +230,10 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
 
 def _details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.active(), slug=service)
-    practitioner = get_object_or_404(Practitioner.objects.offering(service), slug=practitioner)
+    if practitioner == ANYONE:
+        practitioner = None
+    else:
+        practitioner = get_object_or_404(Practitioner.objects.offering(service), slug=practitioner)
     now = timezone.now()
     rules = BookingRules.current()
     try:
@@ -218,7 +251,12 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
         return _problem(request, service, practitioner, str(problem), start_at, status=400)
 
     if request.method != "POST":
-        if not is_free(service, practitioner, start_at, now):
+        if practitioner is None:
+            context["free_practitioners"] = free_practitioners(service, start_at, now)
+            still_free = bool(context["free_practitioners"])
+        else:
+            still_free = is_free(service, practitioner, start_at, now)
+        if not still_free:
             return _problem(
                 request,
                 service,
@@ -239,7 +277,10 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
     if not form.is_valid():
         return render(request, "bookings/details.html", {**context, "form": form}, status=400)
     try:
-        appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
+        if practitioner is None:
+            appointment = book_with_anyone(service, start_at, form.patient(), now)
+        else:
+            appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
     except BookingError as problem:
         message = (
             "Sorry, that time was just taken by someone else."
@@ -310,6 +351,20 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "bookings/manage.html", context, status=status)
 
 
+@never_cache  # the address holds the private token: no shared cache may keep the file
+@require_http_methods(["GET", "HEAD"])
+def appointment_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The appointment as an .ics file for the patient's calendar (no reason, no link)."""
+    appointment = _appointment(token)
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    response = HttpResponse(
+        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def move_week(request: HttpRequest, token: str) -> HttpResponse:
@@ -335,7 +390,7 @@ def move_week(request: HttpRequest, token: str) -> HttpResponse:
         "appointment": appointment,
         "service": appointment.service,
         "practitioner": appointment.practitioner,
-        **week_context(schedule, monday, today, rules, any_practitioner=False),
+        **week_context(schedule, monday, today, rules),
     }
     return render(request, "bookings/move_week.html", context)
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 from django.db import models
 
@@ -38,6 +40,17 @@ class ClinicDetails(models.Model):
     def delete(self, *args, **kwargs):
         super().delete(*args, **kwargs)
         cache_call(cache.delete, CACHE_KEY)
+
+    @property
+    def postal_address(self) -> str:
+        """The address on one line: "12 Riverside Walk, Bristol BS1 4RW"."""
+        town = f"{self.locality} {self.postcode}".strip()
+        return ", ".join(part for part in (self.street_address.strip(), town) if part)
+
+    @property
+    def map_url(self) -> str:
+        """A map search for the address: a plain link, so no third-party map is loaded."""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.postal_address})
 
     @property
     def opening_hours_lines(self) -> list[str]:

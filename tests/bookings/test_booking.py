@@ -9,6 +9,7 @@ from bookings.booking import (
     SlotTaken,
     TooLateToChange,
     book_appointment,
+    book_with_anyone,
     cancel_appointment,
     is_free,
     reschedule_appointment,
@@ -115,3 +116,49 @@ def test_two_practitioners_may_be_booked_at_the_same_time(service, practitioner)
     other = make_practitioner(service)
     book_appointment(service, practitioner, days_ahead(3, 10), ANN)
     assert book_appointment(service, other, days_ahead(3, 10), ANN).pk
+
+
+# --- "Anyone free": the time goes to whoever is free then ---------------------------
+
+
+def test_booking_with_anyone_goes_to_the_practitioner_free_at_that_time(service, practitioner):
+    zoe = make_practitioner(service, name="Zoe Hart")  # after Sam Patel by name
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start)
+    assert book_with_anyone(service, start, ANN).practitioner == zoe
+
+
+def test_booking_with_anyone_prefers_whoever_is_least_busy_that_day(service, practitioner):
+    zoe = make_practitioner(service, name="Zoe Hart")
+    make_appointment(practitioner, service, days_ahead(3, 15))
+    assert book_with_anyone(service, days_ahead(3, 10), ANN).practitioner == zoe
+
+
+def test_two_bookings_of_one_time_with_anyone_go_to_two_practitioners_then_it_is_taken(
+    service, practitioner
+):
+    make_practitioner(service, name="Alex Morgan")
+    start = days_ahead(3, 10)
+    first = book_with_anyone(service, start, ANN)
+    second = book_with_anyone(service, start, ANN)
+    assert first.practitioner != second.practitioner
+    with pytest.raises(SlotTaken):
+        book_with_anyone(service, start, ANN)
+    assert Appointment.objects.filter(start=start).count() == 2
+
+
+def test_booking_with_anyone_tries_the_next_practitioner_when_the_first_was_just_taken(
+    service, practitioner, monkeypatch
+):
+    # Both were free when we looked; Sam is booked between the look and the lock.
+    alex = make_practitioner(service, name="Alex Morgan")
+    start = days_ahead(3, 10)
+    monkeypatch.setattr("bookings.booking.free_practitioners", lambda *args: [practitioner, alex])
+    make_appointment(practitioner, service, start)
+    assert book_with_anyone(service, start, ANN).practitioner == alex
+    assert Appointment.objects.filter(start=start, practitioner=practitioner).count() == 1
+
+
+def test_booking_with_anyone_outside_everyones_hours_is_not_bookable(service, practitioner):
+    with pytest.raises(NotBookable):
+        book_with_anyone(service, days_ahead(3, 12, 30), ANN)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from bookings import booking
-from bookings.booking import PatientDetails, SlotTaken, book_appointment
+from bookings.booking import PatientDetails, SlotTaken, book_appointment, book_with_anyone
 from bookings.models import Appointment
 
 from .factories import days_ahead, make_appointment, make_practitioner, make_service
@@ -21,11 +21,9 @@ pytestmark = [
 PEOPLE = 20
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one_appointment():
-    service = make_service()
-    practitioner = make_practitioner(service)
-    start = days_ahead(3, 10)
+def press_book_together(book) -> list[str]:
+    """`book(patient)` from PEOPLE threads at once, each on its own connection, released
+    together by a barrier; what each of them heard."""
     barrier = threading.Barrier(PEOPLE)
     outcomes: list[str] = []
     errors: list[BaseException] = []
@@ -34,8 +32,7 @@ def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one_appointment()
         try:
             connection.ensure_connection()  # each thread has its own connection
             barrier.wait(timeout=30)
-            patient = PatientDetails(f"Runner {number}", f"r{number}@example.com", "07700 900123")
-            book_appointment(service, practitioner, start, patient)
+            book(PatientDetails(f"Runner {number}", f"r{number}@example.com", "07700 900123"))
             outcomes.append("booked")
         except SlotTaken:
             outcomes.append("just taken")
@@ -49,10 +46,33 @@ def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one_appointment()
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-
     assert errors == []
-    assert sorted(outcomes) == ["booked"] + ["just taken"] * (PEOPLE - 1)
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_bookings_of_one_time_make_exactly_one_appointment():
+    service = make_service()
+    practitioner = make_practitioner(service)
+    start = days_ahead(3, 10)
+    outcomes = press_book_together(
+        lambda patient: book_appointment(service, practitioner, start, patient)
+    )
+    assert outcomes == ["booked"] + ["just taken"] * (PEOPLE - 1)
     assert Appointment.objects.filter(start=start).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_bookings_with_anyone_free_book_each_free_practitioner_once():
+    service = make_service()
+    make_practitioner(service)
+    make_practitioner(service)
+    start = days_ahead(3, 10)
+    outcomes = press_book_together(lambda patient: book_with_anyone(service, start, patient))
+    assert outcomes == ["booked"] * 2 + ["just taken"] * (PEOPLE - 2)
+    booked = Appointment.objects.filter(start=start)
+    assert booked.count() == 2
+    assert len({appointment.practitioner_id for appointment in booked}) == 2
 
 
 @pytest.mark.django_db

@@ -1,12 +1,24 @@
 """Booking pages cost the same number of queries however many rows they show."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bookings.models import ClinicClosure
 
 from .factories import days_ahead, make_appointment, make_practitioner, make_service
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings):
+    # Served from the page cache, a page costs no query at all: count the building.
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
 
 def queries_for(client, url: str) -> int:
@@ -14,6 +26,7 @@ def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
+    assert response.context is not None, f"{url} came from the page cache"
     return len(queries)
 
 
@@ -31,8 +44,33 @@ def test_the_week_page_for_anyone_costs_the_same_with_one_practitioner_or_eight(
     one = queries_for(client, "/book/massage/")
     for _ in range(7):
         person = make_practitioner(service)
-        make_appointment(person, service, days_ahead(2, 10))
+        for day in range(1, 8):
+            make_appointment(person, service, days_ahead(day, 10))
     assert queries_for(client, "/book/massage/") == one
+    assert one <= 8
+
+
+def test_one_practitioners_day_costs_the_same_with_one_appointment_or_fifty(client):
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    day = f"{days_ahead(3):%Y-%m-%d}"
+    one = queries_for(client, f"/book/massage/?practitioner=sam&day={day}")
+    for number in range(50):
+        make_appointment(sam, service, days_ahead(1 + number // 3, 9 + 2 * (number % 3)))
+    assert queries_for(client, f"/book/massage/?practitioner=sam&day={day}") == one
+
+
+def test_a_week_with_nothing_free_costs_the_same_with_one_appointment_or_fifty(client):
+    # The page then looks for the first free time across the whole booking window.
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    today = timezone.localdate()
+    ClinicClosure.objects.create(name="Away", start_date=today, end_date=today + timedelta(8))
+    one = queries_for(client, "/book/massage/")
+    for number in range(50):
+        make_appointment(sam, service, days_ahead(10 + number // 3, 9 + 2 * (number % 3)))
+    assert queries_for(client, "/book/massage/") == one
+    assert one <= 13
 
 
 def test_the_details_page_costs_the_same_with_many_practitioners(client):
@@ -45,6 +83,17 @@ def test_the_details_page_costs_the_same_with_many_practitioners(client):
         person = make_practitioner(service)
         make_appointment(person, service, days_ahead(3, 11))
     make_appointment(sam, service, days_ahead(4, 10))
+    assert queries_for(client, url) == one
+
+
+def test_the_details_page_for_anyone_free_costs_the_same_with_many_practitioners(client):
+    service = make_service(slug="massage")
+    make_practitioner(service)
+    url = f"/book/massage/any/{days_ahead(3, 10):%Y-%m-%dT%H:%M}/"
+    one = queries_for(client, url)
+    for _ in range(7):
+        person = make_practitioner(service)
+        make_appointment(person, service, days_ahead(3, 12))
     assert queries_for(client, url) == one
 
 

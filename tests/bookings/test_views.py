@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment, make_rules, make_service
+from .factories import days_ahead, make_appointment, make_practitioner, make_rules, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,14 @@ def test_booking_page_lists_active_services(client, service):
 
 def test_week_page_links_each_free_time_with_an_accessible_name(client, service, practitioner):
     start = days_ahead(7, 10)
-    response = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    response = client.get(f"/book/{service.slug}/?practitioner=sam-patel&day={start:%Y-%m-%d}")
     assert response.status_code == 200
-    assert url_for(service, practitioner, start).encode() in response.content
     link = re.search(
         rf'<a [^>]*href="{url_for(service, practitioner, start)}">(.*?)</a>',
         response.content.decode(),
     )[1]
     accessible_name = re.sub(r"<[^>]+>", "", link)
-    assert accessible_name == f"{start:%A} {start.day} {start:%B}, 10:00 with Sam Patel"
+    assert accessible_name == f"{start:%A} {start.day} {start:%B}, 10:00"
 
 
 def test_week_page_is_not_indexed(client, service, practitioner):
@@ -55,7 +54,7 @@ def test_week_page_for_one_practitioner_shows_only_their_times(client, service, 
 
 def test_week_page_links_to_the_next_week(client, service, practitioner):
     response = client.get(f"/book/{service.slug}/")
-    next_monday = response.context["monday"] + timedelta(days=7)
+    next_monday = response.context["timetable"].monday + timedelta(days=7)
     assert f"week={next_monday:%Y-%m-%d}".encode() in response.content
 
 
@@ -213,6 +212,99 @@ def test_lost_race_keeps_what_the_person_typed(client, service, practitioner):
     assert "formaction=" in content  # one press books a nearby time with the same details
 
 
+# --- "Anyone free": the details form of a time, booked with whoever is free then ------
+
+
+def any_url(service, start) -> str:
+    return f"/book/{service.slug}/any/{timezone.localtime(start):%Y-%m-%dT%H:%M}/"
+
+
+def test_the_form_for_anyone_free_names_who_is_free_at_that_time(client, service, practitioner):
+    make_practitioner(service, name="Alex Morgan", slug="alex-morgan")
+    response = client.get(any_url(service, days_ahead(3, 10)))
+    assert response.status_code == 200
+    assert "Alex Morgan or Sam Patel: whoever is free when you book" in response.content.decode()
+
+
+def test_booking_anyone_free_books_a_practitioner_free_at_that_time(client, service, practitioner):
+    alex = make_practitioner(service, name="Alex Morgan", slug="alex-morgan")
+    start = days_ahead(3, 10)
+    make_appointment(alex, service, start)
+    response = client.post(any_url(service, start), DETAILS)
+    appointment = Appointment.objects.get(patient_name="Ann Runner", practitioner=practitioner)
+    assert response.status_code == 303
+    assert response["Location"] == appointment.private_url()
+
+
+def test_anyone_free_once_everyone_is_booked_is_a_409_with_the_nearest_times_for_anyone(
+    client, service, practitioner
+):
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start, patient_name="Someone Else")
+    response = client.post(any_url(service, start), DETAILS)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "just taken" in content and 'value="Ann Runner"' in content
+    assert 'formaction="/book/initial-assessment/any/' in content
+    assert not Appointment.objects.filter(patient_name="Ann Runner").exists()
+
+
+def test_the_form_for_anyone_free_at_a_time_nobody_has_is_a_409(client, service, practitioner):
+    start = days_ahead(3, 10)
+    make_appointment(practitioner, service, start)
+    response = client.get(any_url(service, start))
+    assert response.status_code == 409
+    assert b"/book/initial-assessment/any/" in response.content
+
+
+# --- The details form on a phone ---------------------------------------------------
+
+
+def test_the_details_form_asks_for_the_right_keyboards_and_autofill(client, service, practitioner):
+    content = client.get(url_for(service, practitioner, days_ahead(3, 10))).content.decode()
+    name = re.search(r'<input [^>]*name="name"[^>]*>', content)[0]
+    email = re.search(r'<input [^>]*name="email"[^>]*>', content)[0]
+    phone = re.search(r'<input [^>]*name="phone"[^>]*>', content)[0]
+    assert 'autocomplete="name"' in name
+    assert 'type="email"' in email and 'autocomplete="email"' in email
+    assert 'type="tel"' in phone and 'autocomplete="tel"' in phone
+
+
+def test_the_details_form_shows_time_service_practitioner_price_and_policy_before_the_fields(
+    client, service, practitioner
+):
+    start = days_ahead(3, 10)
+    content = client.get(url_for(service, practitioner, start)).content.decode()
+    summary = content[: content.index('name="name"')]
+    for fact in (
+        f"{start:%A} {start.day} {start:%B %Y}, 10:00",
+        "Initial assessment, 45 minutes",
+        "Sam Patel",
+        "£60.00",
+        "Cancellation policy",
+        "up to 24 hours before it starts",
+    ):
+        assert fact in summary, fact
+
+
+def test_details_with_errors_start_with_a_summary_linking_to_each_field(
+    client, service, practitioner
+):
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)),
+        {**DETAILS, "email": "not-an-email", "phone": ""},
+    )
+    content = response.content.decode()
+    summary = re.search(r'<div class="alert alert-danger" role="alert".*?</div>', content, re.S)[0]
+    assert re.findall(r'<a href="#(id_\w+)">([^<]+)</a>', summary) == [
+        ("id_email", "Please enter an email address like name@example.com."),
+        ("id_phone", "Please enter a phone number, for example 07700 900123."),
+    ]
+    assert "<title>Error: Your details" in content
+    email = re.search(r'<input [^>]*name="email"[^>]*>', content)[0]
+    assert 'aria-invalid="true"' in email and "id_email_error" in email
+
+
 def test_appointment_page_shows_the_booking(client, service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(3, 10))
     response = client.get(f"/appointments/{appointment.token}/")
@@ -221,7 +313,44 @@ def test_appointment_page_shows_the_booking(client, service, practitioner):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+def test_appointment_page_offers_the_calendar_file_and_a_map_of_the_address(
+    client, service, practitioner
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    content = client.get(f"/appointments/{appointment.token}/").content.decode()
+    assert f'href="/appointments/{appointment.token}/calendar.ics" download>Add to calendar' in (
+        content
+    )
+    assert (
+        '<a href="https://www.openstreetmap.org/search?query=12+Riverside+Walk%2C+Bristol+BS1+4RW">'
+        in content
+    )
+    assert "<iframe" not in content
+
+
+def test_the_calendar_file_is_private_and_carries_neither_the_reason_nor_the_link(
+    client, service, practitioner
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10), reason="Sore knee")
+    response = client.get(f"/appointments/{appointment.token}/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == 'attachment; filename="appointment.ics"'
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body and "Sam Patel" in body
+    assert "Sore knee" not in body and appointment.token not in body
+
+
+def test_a_cancelled_appointments_calendar_file_cancels_the_event(client, service, practitioner):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10), status="cancelled")
+    body = client.get(f"/appointments/{appointment.token}/calendar.ics").content.decode()
+    assert "METHOD:CANCEL" in body
+    assert "Add to calendar" not in client.get(appointment.private_url()).content.decode()
+
+
 def test_unknown_token_is_a_404(client, db):
+    assert client.get("/appointments/not-a-real-token/calendar.ics").status_code == 404
     assert client.get("/appointments/not-a-real-token/").status_code == 404
 
 
@@ -283,25 +412,20 @@ def test_a_runner_books_gets_the_calendar_file_and_cancels_by_the_link(
     client, service, practitioner, run_tasks, mailoutbox
 ):
     start = days_ahead(5, 14)
-    week = client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}")
+    day_page = f"/book/{service.slug}/?practitioner=sam-patel&day={start:%Y-%m-%d}"
     details_url = url_for(service, practitioner, start)
-    assert details_url.encode() in week.content
+    assert details_url.encode() in client.get(day_page).content
     booked = client.post(details_url, DETAILS)
     run_tasks()
     manage_url = booked["Location"]
     confirmation = mailoutbox[0]
     assert manage_url in confirmation.body
     assert confirmation.attachments[0][0] == "appointment.ics"
-    assert (
-        details_url.encode()
-        not in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
-    )
+    assert details_url.encode() not in client.get(day_page).content
 
     client.post(manage_url, {"action": "cancel"})
     assert b"Cancelled" in client.get(manage_url).content
-    assert (
-        details_url.encode() in client.get(f"/book/{service.slug}/?week={start:%Y-%m-%d}").content
-    )
+    assert details_url.encode() in client.get(day_page).content
 
 
 @pytest.mark.parametrize("practitioner_param", ["any", "sam-patel"])
@@ -367,6 +491,8 @@ def test_a_start_at_the_end_of_the_calendar_is_a_400_in_any_clinic_time_zone(
         "/appointments/a%00b/move/2026-12-07T10:00/",
         "/book/initial-assessment/sam-patel/%00/",
         "/book/initial-assessment/?practitioner=%00&week=%00",
+        "/book/initial-assessment/?day=%00",
+        "/book/initial-assessment/any/%00/",
         "/search/?q=%00",
         "/exercises/?category=%00",
         "/plans/?level=%00",

@@ -23,6 +23,13 @@ def test_footer_shows_the_details_staff_edited_in_admin(client):
     assert "Weekdays 7:30 to 20:00" in page
 
 
+def test_the_map_link_searches_for_the_address_staff_edited(db):
+    details = ClinicDetails(street_address="3 Quay Street", locality="Bath", postcode="BA1 1AA")
+    assert details.map_url == (
+        "https://www.openstreetmap.org/search?query=3+Quay+Street%2C+Bath+BA1+1AA"
+    )
+
+
 def test_clinic_details_are_cached_so_pages_do_not_query_for_them(django_assert_num_queries):
     ClinicDetails(name="Riverside Physio").save()
     ClinicDetails.current()  # fills the cache

@@ -304,6 +304,13 @@ def phone(request, browser, site):
 
 
 @pytest.fixture
+def phone_without_javascript(request, browser, site):
+    """A phone-sized tab with JavaScript turned off, as some patients browse."""
+    options = {**PHONE, "java_script_enabled": False}
+    yield from _open_page(request, browser, site, options, "phone-no-js")
+
+
+@pytest.fixture
 def narrow(request, browser, site):
     """A 320-pixel-wide tab: the narrowest screen WCAG asks pages to reflow to."""
     yield from _open_page(request, browser, site, NARROW, "narrow")

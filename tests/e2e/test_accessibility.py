@@ -1,6 +1,7 @@
 """axe-core on every public page and the booking flow: no WCAG 2.2 A or AA violation."""
 
 import re
+from datetime import date, timedelta
 from urllib.parse import urlparse
 from xml.etree import ElementTree
 
@@ -23,6 +24,12 @@ def first_link(page, listing: str, pattern: str, prefer: str) -> str:
     ]
     assert hrefs, f"no link like {pattern} on {listing}"
     return next((href for href in hrefs if prefer in href), hrefs[0])
+
+
+def coming_saturday() -> date:
+    """A day with no free times: the demo diary has no initial assessments on Saturdays."""
+    today = date.today()
+    return today + timedelta(days=(5 - today.weekday()) % 7)
 
 
 def open_booking_form(page) -> None:
@@ -69,6 +76,15 @@ PAGES = {
     "empty search": lambda page: page.goto("/search/?q="),
     "services": lambda page: page.goto("/book/"),
     "week of free times": lambda page: page.goto("/book/initial-assessment/"),
+    "free times with one practitioner": lambda page: page.goto(
+        "/book/initial-assessment/?practitioner=alex-morgan"
+    ),
+    "a day with no free times": lambda page: page.goto(
+        f"/book/initial-assessment/?day={coming_saturday()}"
+    ),
+    "a day that has passed": lambda page: page.goto(
+        f"/book/initial-assessment/?day={date.today() - timedelta(days=1)}"
+    ),
     "booking form": open_booking_form,
     "booking form with errors": go_to_booking_form_with_errors,
     "appointment page": lambda page: book(page, "ada.access@example.com"),
