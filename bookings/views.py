@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -105,7 +106,12 @@ def week_context(schedule, monday: date, today: date, rules: BookingRules):
 @require_http_methods(["GET", "HEAD"])
 def service_list(request: HttpRequest) -> HttpResponse:
     services = Service.objects.active()
-    return render(request, "bookings/service_list.html", {"services": services})
+    canonical_url = request.build_absolute_uri(reverse("bookings:services"))
+    return render(
+        request,
+        "bookings/service_list.html",
+        {"services": services, "canonical_url": canonical_url},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -456,4 +462,5 @@ class PrivacyView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "retention_days": settings.BOOKING_RETENTION_DAYS,
+            "canonical_url": self.request.build_absolute_uri(self.request.path),
         }

@@ -43,7 +43,7 @@ KEPT_HEADERS = (
 # the scheduler's clock) never empty a page.
 PAGE_GROUPS = {
     # The footer shows the clinic's details.
-    "content": frozenset({"programs", "clinic.clinicdetails"}),
+    "content": frozenset({"programs", "clinic.clinicdetails", "clinic.openinghours"}),
     "availability": frozenset(
         {
             "bookings.service",
@@ -55,6 +55,7 @@ PAGE_GROUPS = {
             "bookings.bookingrules",
             "bookings.appointment",
             "clinic.clinicdetails",
+            "clinic.openinghours",
         }
     ),
 }

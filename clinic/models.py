@@ -1,3 +1,4 @@
+from datetime import time
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -21,8 +22,9 @@ class ClinicDetails(models.Model):
     phone = models.CharField(max_length=30, default="0117 496 0123")
     email = models.EmailField(default="hello@physio-fitness.example")
     opening_hours = models.TextField(
-        default="Monday to Friday 8:00 to 19:00\nSaturday 9:00 to 13:00\nSunday closed",
-        help_text="One line per row, as patients should read it.",
+        "notes on opening hours",
+        blank=True,
+        help_text="Anything the hours above do not say (bank holidays, say); one line per row.",
     )
 
     class Meta:
@@ -54,16 +56,96 @@ class ClinicDetails(models.Model):
 
     @property
     def opening_hours_lines(self) -> list[str]:
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        """The week as patients read it ("Monday to Friday: 08:00 to 19:00", "Sunday:
+        closed"), days with the same hours run together, then the notes."""
+        lines = []
+        for first, last, intervals in self.opening_week:
+            days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]} to {WEEKDAYS[last]}"
+            hours = ", ".join(f"{opens:%H:%M} to {closes:%H:%M}" for opens, closes in intervals)
+            lines.append(f"{days}: {hours or 'closed'}")
+        notes = [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        return lines + notes
+
+    @property
+    def opening_week(self) -> list[tuple[int, int, tuple[tuple[time, time], ...]]]:
+        """(first weekday, last weekday, opening intervals) for each run of days alike."""
+        by_day = {day: [] for day in range(7)}
+        for weekday, opens, closes in self.weekly_hours:
+            by_day[weekday].append((opens, closes))
+        runs: list[tuple[int, int, tuple[tuple[time, time], ...]]] = []
+        for day in range(7):
+            intervals = tuple(sorted(by_day[day]))
+            if runs and runs[-1][2] == intervals:
+                runs[-1] = (runs[-1][0], day, intervals)
+            else:
+                runs.append((day, day, intervals))
+        return runs
+
+    @property
+    def international_phone(self) -> str:
+        """The phone number as callers abroad (and search engines) need it: +44 ..."""
+        number = " ".join(self.phone.split())
+        if number.startswith("0") and not number.startswith("00"):
+            return "+44 " + number[1:]
+        return number
 
     @classmethod
     def current(cls) -> "ClinicDetails":
-        """The clinic's details, from the cache when possible (an unsaved default otherwise)."""
+        """The clinic's details and weekly hours, from the cache when possible (an unsaved
+        default otherwise)."""
         details = cache_call(cache.get, CACHE_KEY)
         if details is None:
-            details = cls.objects.filter(pk=1).first() or cls()
+            # One query: the hours with their clinic (a clinic with no hours needs a second).
+            hours = list(OpeningHours.objects.select_related("clinic").filter(clinic_id=1))
+            details = hours[0].clinic if hours else cls.objects.filter(pk=1).first() or cls()
+            # A plain list rides along in the cache: pages pay no query for the hours.
+            details.weekly_hours = [(h.weekday, h.opens, h.closes) for h in hours]
             cache_call(cache.set, CACHE_KEY, details, timeout=3600)
         return details
+
+    weekly_hours: list[tuple[int, time, time]] = []
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class OpeningHours(models.Model):
+    """The clinic is open from ``opens`` to ``closes`` on ``weekday`` (several rows for a
+    day with a break; no row: closed). Data, so the footer and search engines agree."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    clinic = models.ForeignKey(ClinicDetails, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M} to {self.closes:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache_call(cache.delete, CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        super().delete(*args, **kwargs)
+        cache_call(cache.delete, CACHE_KEY)
 
 
 class ScheduledJob(models.Model):

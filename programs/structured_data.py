@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
-from clinic.models import ClinicDetails
+from django.templatetags.static import static
+
+from clinic.models import WEEKDAYS, ClinicDetails
 
 from .models import Article, Exercise, Plan
 
@@ -19,7 +21,12 @@ def for_article(article: Article, absolute: Absolute) -> JsonLd:
         "headline": article.title,
         "description": article.page_description,
         "author": {"@type": "Person", "name": article.author},
-        "publisher": {"@type": "MedicalClinic", "name": ClinicDetails.current().name},
+        "publisher": {
+            "@type": "MedicalClinic",
+            "name": ClinicDetails.current().name,
+            "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.png"))},
+        },
+        "image": absolute(static("img/social.png")),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "mainEntityOfPage": absolute(article.get_absolute_url()),
@@ -69,8 +76,10 @@ def for_clinic(clinic: ClinicDetails, absolute: Absolute) -> JsonLd:
         "@type": "MedicalClinic",
         "name": clinic.name,
         "url": absolute("/"),
-        "telephone": clinic.phone,
+        "telephone": clinic.international_phone,
         "email": clinic.email,
+        "logo": absolute(static("img/logo.png")),
+        "image": absolute(static("img/social.png")),
         "medicalSpecialty": "Physiotherapy",
         "address": {
             "@type": "PostalAddress",
@@ -79,7 +88,18 @@ def for_clinic(clinic: ClinicDetails, absolute: Absolute) -> JsonLd:
             "postalCode": clinic.postcode,
             "addressCountry": "GB",
         },
-        "description": "; ".join(clinic.opening_hours_lines),
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": [
+                    f"https://schema.org/{WEEKDAYS[day]}" for day in range(first, last + 1)
+                ],
+                "opens": f"{opens:%H:%M}",
+                "closes": f"{closes:%H:%M}",
+            }
+            for first, last, intervals in clinic.opening_week
+            for opens, closes in intervals
+        ],
     }
 
 

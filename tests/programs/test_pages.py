@@ -62,6 +62,13 @@ def test_the_article_page_describes_itself_as_an_article_in_json_ld(client):
     assert data[0]["headline"] == "Why hamstring strength matters for runners"
 
 
+def test_an_article_without_a_picture_still_names_an_image_and_the_publishers_logo(client):
+    article = _json_ld(client.get(ARTICLE).content.decode())[0]
+    assert article["image"].startswith("http://testserver/static/")
+    assert article["publisher"]["logo"]["@type"] == "ImageObject"
+    assert article["publisher"]["logo"]["url"].endswith(".png")
+
+
 def test_the_plan_page_describes_itself_as_an_exercise_plan_in_json_ld(client):
     data = _json_ld(client.get(PLAN).content.decode())
     assert data[0]["@type"] == "ExercisePlan"
