@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -45,7 +46,8 @@ ENV = {
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_STATIC_MANIFEST": "0",
     "DATABASE_URL": DATABASE_URL,
-    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    # A Redis database of its own, emptied with the database: no page cached by an earlier run.
+    "CACHE_URL": "redis://127.0.0.1:6379/7",
     "EMAIL_URL": "dummymail://",
     "BOOKING_RATE_LIMIT": "100000/h",
     "WEB_CONCURRENCY": "3",
@@ -75,6 +77,7 @@ def prepare_database() -> None:
         conn.execute("DELETE FROM django_tasks_database_dbtaskresult")
         conn.execute("DELETE FROM bookings_appointmentemail")
         conn.execute("DELETE FROM bookings_appointment")
+    redis.Redis(host="127.0.0.1", port=6379, db=7).flushdb()
 
 
 def start_servers() -> list[subprocess.Popen]:
@@ -152,7 +155,9 @@ def slot_links(port: int, practitioner: str, day: str) -> list[str]:
         port, "GET", f"/book/{SERVICE}/?practitioner={practitioner}&day={day}"
     )
     assert status == 200
-    return re.findall(rf'href="(/book/{SERVICE}/[a-z-]+/[0-9T:-]+/)"', content)
+    # That day's times only (the "first free time" link may point to another day), once each.
+    links = re.findall(rf'href="(/book/{SERVICE}/[a-z-]+/{day}T[0-9:]+/)"', content)
+    return list(dict.fromkeys(links))
 
 
 def days_from_now(first: int, count: int) -> list[str]:
