@@ -13,7 +13,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookings import emails
+from bookings import audit, emails
 from bookings.booking import (
     PatientDetails,
     SlotTaken,
@@ -79,7 +79,7 @@ def test_a_refused_booking_queues_nothing(service, practitioner):
 def test_a_move_and_a_cancellation_queue_two_emails_each(service, practitioner):
     appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
     reschedule_appointment(appointment, days_ahead(4, 10))
-    cancel_appointment(appointment, by="patient")
+    cancel_appointment(appointment, by=audit.PATIENT)
     assert kinds()[2:] == [
         Kind.MOVED,
         Kind.CLINIC_MOVED,

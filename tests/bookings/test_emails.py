@@ -3,6 +3,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from bookings import audit
 from bookings.booking import (
     PatientDetails,
     book_appointment,
@@ -55,7 +56,7 @@ def test_confirmation_has_text_html_and_a_calendar_file(booked):
 
 def test_no_email_carries_the_reason_for_booking(booked, run_tasks):
     reschedule_appointment(booked, days_ahead(4, 10))
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     assert len(mail.outbox) == 6
     assert "marathon" not in everything_sent()
@@ -63,7 +64,7 @@ def test_no_email_carries_the_reason_for_booking(booked, run_tasks):
 
 def test_cancellation_emails_the_patient_and_the_clinic(booked, run_tasks):
     mail.outbox.clear()
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Cancelled", "Cancelled"]
     assert mail.outbox[0].to == ["ann@example.com"]

@@ -465,7 +465,7 @@ def test_a_follow_up_with_the_assessment_box_is_booked_alike_for_known_and_unkno
         url_for(follow_up, practitioner, days_ahead(5, 11)),
         {**ticked, "email": "nobody-we-know@example.com"},
     )
-    booked = {a.patient_email: a for a in Appointment.objects.filter(service=follow_up)}
+    booked = {a.patient.email: a for a in Appointment.objects.filter(service=follow_up)}
     assert known.status_code == unknown.status_code == 303
     assert known["Location"] == booked["ann@example.com"].private_url()
     assert unknown["Location"] == booked["nobody-we-know@example.com"].private_url()
