@@ -129,6 +129,11 @@ def _check_free(
         raise SlotTaken(f"{practitioner.name} already has an appointment then (buffers included).")
 
 
+def _check_offers(service: Service, practitioner: Practitioner) -> None:
+    if not practitioner.services.filter(pk=service.pk).exists():
+        raise NotBookable(f"{practitioner.name} does not offer {service.name}.")
+
+
 def check_booking(
     service: Service,
     practitioner: Practitioner,
@@ -140,6 +145,7 @@ def check_booking(
     it before saving. Takes the same lock, held until the caller's transaction ends (the
     admin's form is checked and saved in one), so the answer cannot go stale."""
     _lock(practitioner.pk)
+    _check_offers(service, practitioner)
     _check_free(service, practitioner, start, by, now or timezone.now())
 
 
@@ -170,6 +176,7 @@ def book_appointment(
     try:
         with transaction.atomic():
             _lock(practitioner.pk)
+            _check_offers(service, practitioner)
             _check_free(service, practitioner, start, by, now)
             if isinstance(patient, PatientDetails):
                 reason = patient.reason

@@ -195,7 +195,8 @@ class AppointmentAdmin(PatientDataAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = AppointmentChangeForm if obj else PhoneBookingForm
-        kwargs["fields"] = None  # each form's Meta says which fields it writes itself
+        if obj is None or self.has_change_permission(request, obj):
+            kwargs["fields"] = None  # each form's Meta says which fields it writes itself
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

@@ -84,6 +84,7 @@ class PatientAdmin(PatientDataAdmin):
     ]
     list_filter = [SharedEmailFilter, ErasedFilter]
     search_fields = ["name", "email", "phone"]
+    ordering = ["name", "pk"]
     fieldsets = [
         (None, {"fields": ["name", "email", "phone", "date_of_birth"]}),
         ("Record", {"fields": ["created_at", "anonymised_at"]}),
@@ -203,6 +204,8 @@ class PatientAdmin(PatientDataAdmin):
         return [split, *super().get_urls()]
 
     def split_view(self, request: HttpRequest, object_id: str):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         patient = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         if not self.has_change_permission(request, patient):
             raise PermissionDenied
