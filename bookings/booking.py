@@ -181,6 +181,10 @@ def book_appointment(
             if isinstance(patient, PatientDetails):
                 reason = patient.reason
                 patient = find_or_create_patient(patient, now)
+            else:  # the record as it is now: it may have been erased since it was chosen
+                patient = Patient.objects.select_for_update().get(pk=patient.pk)
+                if patient.is_anonymised:
+                    raise NotBookable("That patient's record is erased: book under a new one.")
             appointment = Appointment.objects.create(
                 service=service,
                 practitioner=practitioner,

@@ -314,7 +314,10 @@ class Appointment(models.Model):
 
     # The person's name and contact details live on their record, once.
     patient = models.ForeignKey(
-        "bookings.Patient", on_delete=models.PROTECT, related_name="appointments"
+        "bookings.Patient",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        limit_choices_to={"anonymised_at__isnull": True},  # an erased record takes no more
     )
     reason = models.CharField(
         max_length=200, blank=True, help_text="Optional; never sent in any email."

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 
 from bookings import audit
-from bookings.booking import PatientDetails, SlotTaken, book_appointment
+from bookings.booking import NotBookable, PatientDetails, SlotTaken, book_appointment
 from bookings.models import Appointment, AuditEntry, Patient
 from bookings.patients import (
     erase_patient,
@@ -325,3 +325,27 @@ def test_saving_merging_and_erasing_patients_empties_no_cached_page(service, pra
     erase_patient(ann, audit.staff(desk))
     make_patient(name="Spare").delete()
     assert versions() == before
+
+
+def test_reception_exports_and_erases_from_the_patients_own_page(reception):
+    ann = make_patient()
+    page = f"{PATIENTS}{ann.pk}/change/"
+    on_the_page = {"CHANGE_FORM-action": "export_everything", "_selected_action": [ann.pk]}
+    assert b"Export everything we hold" in reception.get(page).content
+    exported = reception.post(page, on_the_page)
+    assert json.loads(exported.content)["patient"]["id"] == ann.pk
+    erase = {"CHANGE_FORM-action": "erase", "_selected_action": [ann.pk]}
+    assert b"cannot be undone" in reception.post(page, erase).content
+    reception.post(page, {**erase, "confirm": "yes"})
+    assert Patient.objects.get().name == "(erased)"
+
+
+def test_an_erased_record_takes_no_new_appointment(reception, service, practitioner):
+    ann = make_patient()
+    erase_patient(ann, audit.SYSTEM)
+    with pytest.raises(NotBookable):
+        book_appointment(service, practitioner, days_ahead(3, 10), ann, by=audit.SYSTEM)
+    search = reception.get(
+        "/admin/autocomplete/?app_label=bookings&model_name=appointment&field_name=patient"
+    )
+    assert json.loads(search.content)["results"] == []
