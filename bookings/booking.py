@@ -193,7 +193,7 @@ def book_appointment(
                 blocked_until=start + service.duration + service.buffer,
                 patient=patient,
                 reason=reason,
-                # The online form's consent box; staff record consent given on the phone.
+                # Ticked on the online form; a phone booking has no such box.
                 consent_at=now if by.is_patient else None,
                 created_at=now,
             )
