@@ -2,10 +2,10 @@
 
 One gunicorn server per test session, with production settings (DEBUG off,
 WhiteNoise serving the collected static files) on a throw-away SQLite database
-that is migrated and seeded with the demo data. Mail goes to files that the
-tests read (E2E_DATABASE_URL=postgres://host/name runs it on a fresh Postgres database
-`name` instead). Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
-fails leaves a screenshot in test-artifacts/.
+that is migrated and seeded with the demo data, and a worker beside it that sends
+the emails. Mail goes to files that the tests read (E2E_DATABASE_URL=postgres://host/name
+runs it on a fresh Postgres database `name` instead). Playwright drives Debian's Chromium
+(/usr/bin/chromium); a test that fails leaves a screenshot in test-artifacts/.
 """
 
 import email
@@ -208,6 +208,22 @@ def site(tmp_path_factory, database_url):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The worker sends the emails (the booking only queues them), as in production.
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(150):
             try:
@@ -223,8 +239,9 @@ def site(tmp_path_factory, database_url):
             pytest.fail("gunicorn did not start:\n" + (tmp / "gunicorn.log").read_text())
         yield running
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for running_process in (process, worker):
+            running_process.terminate()
+            running_process.wait(timeout=30)
         log.close()
         server_log = (tmp / "gunicorn.log").read_text(errors="replace")
         # 403s and 404s are logged as warnings (some with a traceback): only errors matter.
