@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.admin import ModelAdmin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +18,9 @@ from . import access
 from .models import Practitioner
 
 
-def diary_view(model_admin, request: HttpRequest) -> TemplateResponse:
+def diary_view(model_admin: ModelAdmin, request: HttpRequest) -> TemplateResponse:
+    """A day (or the week from Monday) of appointments, for one practitioner or all; a
+    practitioner with a login sees their own first."""
     today = timezone.localdate()
     try:
         first_day = date.fromisoformat(request.GET.get("date", ""))
@@ -30,7 +33,6 @@ def diary_view(model_admin, request: HttpRequest) -> TemplateResponse:
         first_day -= timedelta(days=first_day.weekday())
     length = 7 if span == "week" else 1
     practitioners = list(Practitioner.objects.active())
-    # A practitioner with a login sees their own diary first.
     if "practitioner" in request.GET:
         wanted = request.GET["practitioner"]
     else:

@@ -51,8 +51,9 @@ def find_or_create_patient(details: PatientDetails, now: datetime | None = None)
     the name and a phone number must match. Anything less makes a new record: families
     share an email address and people share names, and a booking must never attach
     someone to another person's history, nor change a record with what a visitor typed.
-    Reception merges records that turn out to be one person. An erased record never
-    matches. Whether a record existed changes nothing the visitor sees.
+    Reception merges records that turn out to be one person (two first bookings made at
+    the same instant can make two records too). An erased record never matches. Whether
+    a record existed changes nothing the visitor sees.
     """
     name = " ".join(details.name.split())
     email = details.email.strip()
