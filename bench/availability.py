@@ -53,7 +53,7 @@ from django.utils import timezone  # noqa: E402
 
 from bookings import demo  # noqa: E402
 from bookings.availability import load_schedule  # noqa: E402
-from bookings.models import Appointment, BookingRules, Practitioner, Service  # noqa: E402
+from bookings.models import Appointment, BookingRules, Patient, Practitioner, Service  # noqa: E402
 
 APPOINTMENTS = 500
 RUNS = 20
@@ -78,6 +78,9 @@ def main() -> None:
     now = datetime.combine(first_day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
     # 500 non-overlapping 30-minute appointments in the practitioners' free time.
+    runner = Patient.objects.create(
+        name="Bench Runner", email="bench@example.com", phone="07700 900123"
+    )
     free = load_schedule(massage, first_day, last_day).free_slots(now)
     random.seed(4)
     random.shuffle(free)
@@ -96,9 +99,7 @@ def main() -> None:
                 start=slot.start,
                 end=slot.end,
                 blocked_until=blocked_until,
-                patient_name="Bench Runner",
-                patient_email="bench@example.com",
-                patient_phone="07700 900123",
+                patient=runner,
             )
         )
         if len(rows) == APPOINTMENTS:

@@ -261,9 +261,9 @@ def main() -> int:
             "-c",
             (
                 "from bookings.models import Appointment\n"
-                "for a in Appointment.objects.all():\n"
-                "    print(a.token, a.emails.count(), bool(a.patient_name and a.patient_email "
-                "and a.patient_phone and a.consent_at and a.end > a.start))"
+                "for a in Appointment.objects.select_related('patient'):\n"
+                "    print(a.token, a.emails.count(), bool(a.patient.name and a.patient.email "
+                "and a.patient.phone and a.consent_at and a.end > a.start))"
             ),
         ).split("\n")
         rows = [row.split() for row in rows if row.count(" ") == 2]

@@ -1,26 +1,39 @@
-"""Booking, cancelling and moving appointments.
+"""Booking, moving, cancelling and marking appointments: the diary's one write path.
 
-Plain functions called by the pages, the admin and the management commands alike.
+Plain functions called by the pages, the patient's private link, the admin's forms and
+actions, and the commands alike; nothing else writes an appointment's time or status.
 Each runs in one transaction that locks the practitioner's row, checks the time is
-still free, writes, and queues its emails in the same transaction (bookings/emails.py):
-a change that rolls back sends nothing, and one that commits cannot lose its email. On Postgres
-an exclusion constraint backs the check up, so two servers can never double-book.
+still free, writes, queues its emails (bookings/emails.py) and records who made the
+change in the audit trail (bookings/audit.py), all in that transaction: a change that
+rolls back sends nothing, and one that commits cannot lose its email or its entry. On
+Postgres an exclusion constraint backs the check up, so two servers can never
+double-book. After the commit each change sends ``appointment_changed``
+(bookings/signals.py), which the waiting list hangs on.
+
+Who acts decides the rules (``by``, an ``audit.Actor``): the patient books only the
+free times on offer online and changes nothing inside the late-cancellation window;
+staff (reception on the phone) may book or move to any time the practitioner's diary has
+room for, buffers included, and cancel at any time.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import emails
+from . import audit, emails
+from .audit import Actor
 from .availability import Slot, load_schedule, nearest, one_per_time
-from .models import Appointment, BookingRules, Practitioner, Service
+from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
+from .patients import PatientDetails, find_or_create_patient
+from .signals import FreedTime, appointment_changed
 
 logger = logging.getLogger(__name__)
+Status = Appointment.Status
+Kind = AuditEntry.Kind
 
 
 class BookingError(Exception):
@@ -37,14 +50,6 @@ class NotBookable(BookingError):
 
 class TooLateToChange(BookingError):
     """Inside the late-cancellation window: the patient must phone the clinic."""
-
-
-@dataclass(frozen=True)
-class PatientDetails:
-    name: str
-    email: str
-    phone: str
-    reason: str = ""
 
 
 def check_bookable_time(start: datetime, now: datetime, rules: BookingRules) -> None:
@@ -107,49 +112,106 @@ def nearest_free_times(
     return nearest(schedule.free_slots(now), around, count, practitioner.pk)
 
 
+def _lock(practitioner_id: int) -> None:
+    """Changes to one practitioner's diary run one at a time (the caller's transaction)."""
+    Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
+def _check_free(
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    by: Actor,
+    now: datetime,
+    ignore: Appointment | None = None,
+) -> None:
+    """Raise unless ``by`` may have ``start`` with the practitioner (see the module's
+    docstring); ``ignore`` is the appointment being moved. Call it under ``_lock``."""
+    clash = Appointment.objects.filter(practitioner=practitioner).blocking(
+        start, start + service.duration + service.buffer
+    )
+    if ignore is not None:
+        clash = clash.exclude(pk=ignore.pk)
+    if by.is_patient:
+        if is_free(service, practitioner, start, now, ignore):
+            return
+        if clash.exists():
+            raise SlotTaken("Sorry, that time was just taken.")
+        raise NotBookable("That time is not available to book.")
+    if clash.exists():
+        raise SlotTaken(f"{practitioner.name} already has an appointment then (buffers included).")
+
+
+def _check_offers(service: Service, practitioner: Practitioner) -> None:
+    if not practitioner.services.filter(pk=service.pk).exists():
+        raise NotBookable(f"{practitioner.name} does not offer {service.name}.")
+
+
+def check_booking(
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    by: Actor,
+    now: datetime | None = None,
+) -> None:
+    """Raise the ``BookingError`` that ``book_appointment`` would, so that a form can show
+    it before saving. Takes the same lock, held until the caller's transaction ends (the
+    admin's form is checked and saved in one), so the answer cannot go stale."""
+    _lock(practitioner.pk)
+    _check_offers(service, practitioner)
+    _check_free(service, practitioner, start, by, now or timezone.now())
+
+
 def book_appointment(
     service: Service,
     practitioner: Practitioner,
     start: datetime,
-    patient: PatientDetails,
+    patient: PatientDetails | Patient,
     now: datetime | None = None,
+    *,
+    by: Actor = audit.PATIENT,
+    reason: str = "",
 ) -> Appointment:
     """Book ``start`` (UTC) for the patient, or raise a ``BookingError``.
 
-    Locks the practitioner's row so that bookings for one person run one at a time,
-    re-checks that the time is still free, then inserts and queues the confirmation
-    emails. Raises ``SlotTaken`` when someone else got there first.
+    ``patient`` is a record (reception chose one) or the details a person gave, matched
+    to a record by ``find_or_create_patient`` (bookings/patients.py); the details carry
+    the reason, otherwise ``reason`` does. Locks the practitioner's row so that bookings
+    for one person run one at a time, re-checks that the time is still free, then
+    inserts, queues the emails and records the booking. Raises ``SlotTaken`` when someone
+    else got there first; nothing is written then, not even a new patient record.
 
-    A follow-up is booked whatever the email's history: refusing unknown emails would
+    A follow-up is booked whatever the patient's history: refusing unknown people would
     tell anyone whether an address belongs to a patient. The form asks the patient to
     confirm an earlier assessment, and reception sees follow-ups with no earlier visit.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            Practitioner.objects.select_for_update().get(pk=practitioner.pk)
-            if not is_free(service, practitioner, start, now):
-                if (
-                    Appointment.objects.filter(practitioner=practitioner)
-                    .blocking(start, start + service.duration + service.buffer)
-                    .exists()
-                ):
-                    raise SlotTaken("Sorry, that time was just taken.")
-                raise NotBookable("That time is not available to book.")
+            _lock(practitioner.pk)
+            _check_offers(service, practitioner)
+            _check_free(service, practitioner, start, by, now)
+            if isinstance(patient, PatientDetails):
+                reason = patient.reason
+                patient = find_or_create_patient(patient, now)
+            else:  # the record as it is now: it may have been erased since it was chosen
+                patient = Patient.objects.select_for_update().get(pk=patient.pk)
+                if patient.is_anonymised:
+                    raise NotBookable("That patient's record is erased: book under a new one.")
             appointment = Appointment.objects.create(
                 service=service,
                 practitioner=practitioner,
                 start=start,
                 end=start + service.duration,
                 blocked_until=start + service.duration + service.buffer,
-                patient_name=patient.name,
-                patient_email=patient.email,
-                patient_phone=patient.phone,
-                reason=patient.reason,
-                consent_at=now,
+                patient=patient,
+                reason=reason,
+                # Ticked on the online form; a phone booking has no such box.
+                consent_at=now if by.is_patient else None,
                 created_at=now,
             )
             emails.queue_booking_emails(appointment)
+            _changed(audit.record(Kind.BOOKED, by, appointment=appointment, at=now))
     except IntegrityError as error:
         # The exclusion constraint (Postgres): another server booked the same time.
         logger.info("Booking refused by the database: %s at %s was just taken", practitioner, start)
@@ -183,59 +245,75 @@ def book_with_anyone(
     raise NotBookable("That time is not available to book.")
 
 
-def _check_changeable(appointment: Appointment, now: datetime) -> None:
-    if appointment.status != Appointment.Status.CONFIRMED:
+def _check_changeable(appointment: Appointment, by: Actor, now: datetime) -> None:
+    if appointment.status != Status.CONFIRMED:
         raise BookingError("This appointment is no longer booked.")
-    if not appointment.can_be_changed_online(now, BookingRules.current()):
+    if by.is_patient and not appointment.can_be_changed_online(now, BookingRules.current()):
         raise TooLateToChange("It is too late to change this appointment online: please phone us.")
 
 
 def cancel_appointment(
-    appointment: Appointment,
-    by: str,
-    now: datetime | None = None,
-    enforce_window: bool = True,
-    notify: bool = True,
+    appointment: Appointment, by: Actor, now: datetime | None = None
 ) -> Appointment:
-    """Cancel it (which frees its time) and queue the emails that say so.
+    """Cancel it (which frees its time), queue the emails that say so, and record it.
 
-    ``by`` records who cancelled ("patient" or "staff:<username>"); staff skip the
-    late-cancellation window with ``enforce_window=False``.
+    The patient may cancel until the late-cancellation window; staff at any time. Staff
+    cancelling an appointment already cancelled changes nothing.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if enforce_window:
-            _check_changeable(appointment, now)
-        elif appointment.status == Appointment.Status.CANCELLED:
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=appointment.pk)
+        )
+        if not by.is_patient and appointment.status == Status.CANCELLED:
             return appointment
-        appointment.status = Appointment.Status.CANCELLED
+        _check_changeable(appointment, by, now)
+        appointment.status = Status.CANCELLED
         appointment.cancelled_at = now
-        appointment.cancelled_by = by[:160]
-        appointment.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-        if notify:
-            emails.queue_cancellation_emails(appointment)
-    logger.info("Cancelled appointment %s (by %s)", appointment.pk, appointment.cancelled_by)
+        appointment.save(update_fields=["status", "cancelled_at"])
+        emails.queue_cancellation_emails(appointment)
+        _changed(
+            audit.record(Kind.CANCELLED, by, appointment=appointment, at=now),
+            freed=_time_of(appointment),
+        )
+    logger.info("Cancelled appointment %s (by %s)", appointment.pk, by.by)
     return appointment
+
+
+def check_move(
+    appointment: Appointment, new_start: datetime, by: Actor, now: datetime | None = None
+) -> None:
+    """Raise the ``BookingError`` that ``reschedule_appointment`` would (for a form), under
+    the same lock, held until the caller's transaction ends."""
+    now = now or timezone.now()
+    _lock(appointment.practitioner_id)
+    _check_changeable(appointment, by, now)
+    _check_free(appointment.service, appointment.practitioner, new_start, by, now, appointment)
 
 
 def reschedule_appointment(
     appointment: Appointment,
     new_start: datetime,
     now: datetime | None = None,
-    enforce_window: bool = True,
+    *,
+    by: Actor = audit.PATIENT,
 ) -> Appointment:
     """Move it to ``new_start`` with the same practitioner; the token stays the same."""
     now = now or timezone.now()
-    service = appointment.service
     try:
         with transaction.atomic():
-            Practitioner.objects.select_for_update().get(pk=appointment.practitioner_id)
-            appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            if enforce_window:
-                _check_changeable(appointment, now)
-            if not is_free(service, appointment.practitioner, new_start, now, appointment):
-                raise SlotTaken("Sorry, that time is no longer free.")
+            _lock(appointment.practitioner_id)
+            appointment = (
+                Appointment.objects.select_for_update(of=("self",))
+                .select_related("service", "practitioner", "patient")
+                .get(pk=appointment.pk)
+            )
+            _check_changeable(appointment, by, now)
+            service = appointment.service
+            _check_free(service, appointment.practitioner, new_start, by, now, appointment)
+            freed = _time_of(appointment)
             previous_start = appointment.start
             appointment.start = new_start
             appointment.end = new_start + service.duration
@@ -243,16 +321,111 @@ def reschedule_appointment(
             appointment.reminder_sent_at = None
             appointment.save(update_fields=["start", "end", "blocked_until", "reminder_sent_at"])
             emails.queue_moved_emails(appointment, previous_start)
+            change = audit.record(
+                Kind.MOVED, by, appointment=appointment, previous_start=previous_start, at=now
+            )
+            _changed(change, freed=freed)
     except IntegrityError as error:
         raise SlotTaken("Sorry, that time is no longer free.") from error
     logger.info("Moved appointment %s to %s", appointment.pk, new_start)
     return appointment
 
 
-def mark_status(appointment: Appointment, status: str) -> None:
-    """Record attended or no-show (reception, after the appointment).
+MARKS = {
+    Status.CONFIRMED: Kind.CONFIRMED,
+    Status.ATTENDED: Kind.ATTENDED,
+    Status.NO_SHOW: Kind.NO_SHOW,
+}
+
+
+def check_status(appointment: Appointment, status: str) -> None:
+    """Raise the ``BookingError`` that ``change_status`` would (for a form)."""
+    if status == appointment.status:
+        return
+    if appointment.status == Status.CANCELLED:
+        raise BookingError(
+            "A cancelled appointment stays cancelled: its time may have been booked again. "
+            "Book a new appointment instead."
+        )
+    if status == Status.CANCELLED and appointment.status != Status.CONFIRMED:
+        raise BookingError("Only a booked appointment can be cancelled: mark it booked first.")
+
+
+def mark_status(
+    appointment: Appointment, status: str, by: Actor, now: datetime | None = None
+) -> Appointment:
+    """Record attended or no-show (reception, after the appointment), or undo such a mark.
 
     A cancelled appointment stays cancelled: its time may be booked again since, and
     reviving it would double-book (or break the exclusion constraint on Postgres).
+    Marking the status it has already changes nothing.
     """
-    Appointment.objects.active().filter(pk=appointment.pk).update(status=status)
+    if status not in MARKS:
+        raise ValueError(f"Not a status to mark: {status!r} (cancel with cancel_appointment)")
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=appointment.pk)
+        )
+        check_status(appointment, status)
+        if appointment.status == status:
+            return appointment
+        appointment.status = status
+        appointment.save(update_fields=["status"])
+        _changed(audit.record(MARKS[status], by, appointment=appointment, at=now))
+    return appointment
+
+
+def change_status(
+    appointment: Appointment, status: str, by: Actor, now: datetime | None = None
+) -> Appointment:
+    """Set the status reception chose: a cancellation (with its emails) or a mark."""
+    if status == Status.CANCELLED:
+        return cancel_appointment(appointment, by, now)
+    return mark_status(appointment, status, by, now)
+
+
+def _time_of(appointment: Appointment) -> FreedTime:
+    return FreedTime(
+        practitioner_id=appointment.practitioner_id,
+        service_id=appointment.service_id,
+        start=appointment.start,
+        blocked_until=appointment.blocked_until,
+    )
+
+
+def _changed(entry: AuditEntry, freed: FreedTime | None = None) -> None:
+    """Send ``appointment_changed`` once the change's transaction commits (a receiver that
+    fails is logged and does not undo the change)."""
+    transaction.on_commit(
+        lambda: appointment_changed.send(
+            sender=Appointment,
+            entry=entry,
+            kind=entry.kind,
+            appointment_id=entry.appointment_id,
+            freed=freed,
+        ),
+        robust=True,
+    )
+
+
+__all__ = [
+    "BookingError",
+    "NotBookable",
+    "PatientDetails",
+    "SlotTaken",
+    "TooLateToChange",
+    "book_appointment",
+    "cancel_appointment",
+    "change_status",
+    "check_booking",
+    "check_bookable_time",
+    "check_move",
+    "check_status",
+    "is_free",
+    "mark_status",
+    "nearest_free_times",
+    "reschedule_appointment",
+]

@@ -6,7 +6,8 @@ Nothing here talks to the mail server inside a request. A change to the diary ca
 the change. The worker then calls ``deliver``, which claims the row, builds the message from
 the appointment as it is now, sends it, and records the outcome. A failure is retried
 with back-off (``RETRY_DELAYS``) and, after the last try, left for reception to see.
-No email carries the patient's reason for booking.
+No email carries the patient's reason for booking; each goes to the address on the
+patient's record when it is sent (none, once the patient is erased).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from clinic.models import ClinicDetails
 from clinic.queue import mark_lost
 
 from .calendar import appointment_ics
-from .models import Appointment, AppointmentEmail, BookingRules
+from .models import Appointment, AppointmentEmail, AuditEntry, BookingRules
 
 logger = logging.getLogger(__name__)
 
@@ -89,21 +90,21 @@ def queue(appointment: Appointment, *kinds: str, previous_start: datetime | None
 
 
 def queue_booking_emails(appointment: Appointment) -> None:
-    if appointment.patient_email:
+    if appointment.patient.email:
         queue(appointment, Kind.CONFIRMATION, Kind.CLINIC_NOTICE)
     else:
         queue(appointment, Kind.CLINIC_NOTICE)
 
 
 def queue_cancellation_emails(appointment: Appointment) -> None:
-    if appointment.patient_email:
+    if appointment.patient.email:
         queue(appointment, Kind.CANCELLATION, Kind.CLINIC_CANCELLATION)
     else:
         queue(appointment, Kind.CLINIC_CANCELLATION)
 
 
 def queue_moved_emails(appointment: Appointment, previous_start: datetime) -> None:
-    kinds = [Kind.MOVED, Kind.CLINIC_MOVED] if appointment.patient_email else [Kind.CLINIC_MOVED]
+    kinds = [Kind.MOVED, Kind.CLINIC_MOVED] if appointment.patient.email else [Kind.CLINIC_MOVED]
     queue(appointment, *kinds, previous_start=previous_start)
 
 
@@ -185,7 +186,9 @@ def _claim(email_ids: list[int], now: datetime) -> list[AppointmentEmail]:
     with transaction.atomic():
         claimable = list(
             AppointmentEmail.objects.select_for_update(of=("self",))
-            .select_related("appointment__service", "appointment__practitioner")
+            .select_related(
+                "appointment__service", "appointment__practitioner", "appointment__patient"
+            )
             .filter(pk__in=email_ids)
             .pending()
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
@@ -336,7 +339,7 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
     is nothing to send: no address left, or a reminder whose time has passed)."""
     appointment = email.appointment
     to_patient = email.kind in {Kind.CONFIRMATION, Kind.CANCELLATION, Kind.MOVED, Kind.REMINDER}
-    if to_patient and not appointment.patient_email:
+    if to_patient and not appointment.patient.email:
         return None
     if email.kind == Kind.REMINDER and appointment.start <= now:
         return None
@@ -344,7 +347,7 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
     context = _context(appointment, previous_start=previous)
     start = context["start"]
     names = f"{appointment.service.name}, {start:%a %-d %b %H:%M}, {appointment.practitioner.name}"
-    patient = [appointment.patient_email]
+    patient = [appointment.patient.email]
     clinic = [settings.CLINIC_INBOX_EMAIL]
     match email.kind:
         case Kind.CONFIRMATION:
@@ -357,6 +360,7 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
             ics = appointment_ics(appointment, cancelled=True)
             return _message("cancellation", subject, patient, context, ics)
         case Kind.CLINIC_CANCELLATION:
+            context["cancelled_by"] = _cancelled_by(appointment)
             return _message("clinic_cancellation", f"Cancelled: {names}", clinic, context)
         case Kind.MOVED:
             subject = f"Moved: your appointment is now on {start:%A %-d %B at %H:%M}"
@@ -371,6 +375,16 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
             subject = f"Reminder: your appointment tomorrow at {start:%H:%M}"
             return _message("reminder", subject, patient, context, appointment_ics(appointment))
     raise ValueError(f"Unknown email kind {email.kind!r}")
+
+
+def _cancelled_by(appointment: Appointment) -> str:
+    cancelled = (
+        appointment.audit.filter(kind=AuditEntry.Kind.CANCELLED)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return cancelled.who if cancelled else "unknown"
 
 
 def _context(appointment: Appointment, **extra) -> dict:

@@ -76,11 +76,6 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not service.needs_previous_assessment:
             del self.fields["had_assessment"]
-        for field in self.fields.values():
-            is_checkbox = isinstance(field.widget, forms.CheckboxInput)
-            field.widget.attrs.setdefault(
-                "class", "form-check-input" if is_checkbox else "form-control"
-            )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

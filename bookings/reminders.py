@@ -31,7 +31,7 @@ def queue_reminders(today: date | None = None) -> int:
     )
     due = (
         Appointment.objects.due_reminder(day_start, day_end)
-        .exclude(patient_email="")
+        .exclude(patient__email="")
         .exclude(Exists(already))
     )
     queued = 0

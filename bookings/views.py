@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from clinic.cache import cached_page
 
+from . import access, audit
 from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc
 from .booking import (
     BookingError,
@@ -321,17 +322,11 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
-def _appointment(token: str) -> Appointment:
-    return get_object_or_404(
-        Appointment.objects.select_related("service", "practitioner"), token=token
-    )
-
-
 @never_cache  # a private page: no shared cache may keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _appointment(token)
+    appointment = access.appointment_for_link(token)
     rules = BookingRules.current()
     now = timezone.now()
     status = 200
@@ -341,7 +336,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             problem, status = "We did not understand that request.", 400
         else:
             try:
-                cancel_appointment(appointment, by="patient", now=now)
+                cancel_appointment(appointment, by=audit.PATIENT, now=now)
             except BookingError as error:  # too late to cancel online, or already cancelled
                 problem, status = str(error), 409
             else:
@@ -361,7 +356,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def appointment_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """The appointment as an .ics file for the patient's calendar (no reason, no link)."""
-    appointment = _appointment(token)
+    appointment = access.appointment_for_link(token)
     cancelled = appointment.status == Appointment.Status.CANCELLED
     response = HttpResponse(
         appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
@@ -374,7 +369,7 @@ def appointment_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def move_week(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _appointment(token)
+    appointment = access.appointment_for_link(token)
     rules = BookingRules.current()
     now = timezone.now()
     if not appointment.can_be_changed_online(now, rules):
@@ -415,7 +410,7 @@ def _too_late(appointment: Appointment, rules: BookingRules) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts
 def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
-    appointment = _appointment(token)
+    appointment = access.appointment_for_link(token)
     rules = BookingRules.current()
     now = timezone.now()
     if not appointment.can_be_changed_online(now, rules):
@@ -429,7 +424,7 @@ def move_confirm(request: HttpRequest, token: str, start: str) -> HttpResponse:
         return _move_problem(request, appointment, "That time is not free.", 409)
     if request.method == "POST":
         try:
-            reschedule_appointment(appointment, new_start, now=now)
+            reschedule_appointment(appointment, new_start, now=now, by=audit.PATIENT)
         except BookingError as problem:
             return _move_problem(request, appointment, str(problem), 409)
         messages.success(request, "Your appointment has moved. We have emailed you the new time.")

@@ -283,6 +283,6 @@ BOOKING_RATE_LIMIT = env.str("BOOKING_RATE_LIMIT", default="10/h")
 # How many proxies in front of gunicorn append to X-Forwarded-For. 0: use REMOTE_ADDR only
 # (never trust a header a client can forge); 1: the address our own proxy saw.
 BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
-# Patient contact details of appointments older than this are anonymised by
-# `manage.py purge_appointments` (run it daily from cron).
+# Patients whose last appointment is older than this are anonymised (erased) by the
+# daily purge job (bookings.tasks.purge_appointments; `manage.py purge_appointments`).
 BOOKING_RETENTION_DAYS = env.int("BOOKING_RETENTION_DAYS", default=730)

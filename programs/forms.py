@@ -45,13 +45,17 @@ class PlanFilterForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search articles, exercises and plans", max_length=200, required=False
+        label="Search articles, exercises and plans",
+        max_length=200,
+        required=False,
+        widget=forms.SearchInput,
     )
 
 
 class CalendarStartForm(forms.Form):
     start = forms.DateField(
         label="First day of the plan",
+        help_text="As a date, for example 2026-01-05.",
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={

@@ -32,6 +32,17 @@ def _database_believed_up():
     outage.reset()
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """A worker run inside a test (run_tasks, `manage.py worker --batch`) leaves the
+    database connection alone: between tasks it drops "old" connections, and on Postgres
+    (CONN_MAX_AGE 0, with the pool) that is the test's own, whose transaction holds the
+    test's rows."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 @pytest.fixture
 def cache_server_away(monkeypatch):
     """Every cache call fails, as when the Redis server behind CACHE_URL is down."""

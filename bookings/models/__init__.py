@@ -1,5 +1,7 @@
-"""The bookings app's models: the diary (diary.py) and the emails it sends (emails.py)."""
+"""The bookings app's models: the diary (diary.py), the patients (patients.py), the emails
+the diary sends (emails.py) and the audit trail of its changes (audit.py)."""
 
+from .audit import AuditEntry, AuditEntryQuerySet
 from .diary import (
     Appointment,
     AppointmentQuerySet,
@@ -14,13 +16,18 @@ from .diary import (
     new_token,
 )
 from .emails import AppointmentEmail
+from .patients import Patient, PatientQuerySet, normalised_name, phone_digits
 
 __all__ = [
     "Appointment",
     "AppointmentEmail",
     "AppointmentQuerySet",
+    "AuditEntry",
+    "AuditEntryQuerySet",
     "BookingRules",
     "ClinicClosure",
+    "Patient",
+    "PatientQuerySet",
     "Practitioner",
     "PractitionerQuerySet",
     "Service",
@@ -28,4 +35,6 @@ __all__ = [
     "TimeOff",
     "WorkingHours",
     "new_token",
+    "normalised_name",
+    "phone_digits",
 ]

@@ -248,7 +248,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.active().filter(start__lt=end, blocked_until__gt=start)
 
     def for_diary(self):
-        return self.select_related("service", "practitioner").order_by("start")
+        return self.select_related("service", "practitioner", "patient").order_by("start")
 
     def due_reminder(self, day_start: datetime, day_end: datetime):
         return self.filter(
@@ -264,10 +264,7 @@ class AppointmentQuerySet(models.QuerySet):
             confirmation_sent_at__isnull=True,
             created_at__lt=created_before,
             start__gt=now,
-        ).exclude(patient_email="")
-
-    def to_anonymise(self, older_than: datetime):
-        return self.filter(start__lt=older_than, anonymised_at__isnull=True)
+        ).exclude(patient__email="")
 
     def with_earlier_visit(self):
         """Annotate ``has_earlier_visit`` on follow-ups (``None`` on other services).
@@ -285,21 +282,17 @@ class AppointmentQuerySet(models.QuerySet):
         )
 
     def follow_ups_without_earlier_visit(self):
-        """Follow-ups whose email has no earlier visit on record: reception phones them."""
+        """Follow-ups whose patient has no earlier visit on record: reception phones them."""
         return self.filter(service__needs_previous_assessment=True).exclude(
             Exists(_earlier_visits())
         )
 
 
 def _earlier_visits() -> models.QuerySet:
-    """Visits before the outer appointment under its email (a no-show is no visit)."""
-    return (
-        Appointment.objects.filter(
-            patient_email__iexact=OuterRef("patient_email"), start__lt=OuterRef("start")
-        )
-        .exclude(patient_email="")  # phone bookings without an email match nothing
-        .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW])
-    )
+    """The patient's visits before the outer appointment (a no-show is no visit)."""
+    return Appointment.objects.filter(
+        patient=OuterRef("patient"), start__lt=OuterRef("start")
+    ).exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.NO_SHOW])
 
 
 class Appointment(models.Model):
@@ -319,9 +312,13 @@ class Appointment(models.Model):
     blocked_until = models.DateTimeField(help_text="The end plus the service's buffer.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
 
-    patient_name = models.CharField(max_length=120)
-    patient_email = models.EmailField(blank=True)
-    patient_phone = models.CharField(max_length=30, blank=True)
+    # The person's name and contact details live on their record, once.
+    patient = models.ForeignKey(
+        "bookings.Patient",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        limit_choices_to={"anonymised_at__isnull": True},  # an erased record takes no more
+    )
     reason = models.CharField(
         max_length=200, blank=True, help_text="Optional; never sent in any email."
     )
@@ -329,7 +326,6 @@ class Appointment(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.CharField(max_length=160, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from bookings.models import Appointment, BookingRules, Practitioner, Service, WorkingHours
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    Patient,
+    Practitioner,
+    Service,
+    WorkingHours,
+)
 
 _numbers = itertools.count(1)
 EVERY_DAY = range(7)
@@ -42,19 +49,43 @@ def make_practitioner(
     return practitioner
 
 
+ANN = {"name": "Ann Runner", "email": "ann@example.com", "phone": "07700 900123"}
+
+
+def make_patient(**fields) -> Patient:
+    return Patient.objects.create(**{**ANN, **fields})
+
+
 def make_appointment(
-    practitioner: Practitioner, service: Service, start: datetime, **fields
+    practitioner: Practitioner,
+    service: Service,
+    start: datetime,
+    patient: Patient | None = None,
+    **fields,
 ) -> Appointment:
+    """An appointment written straight to the database (as if booked earlier).
+
+    Without ``patient``, it belongs to the record with exactly these details (Ann Runner's
+    by default), made if there is none: ``patient_name``, ``patient_email`` and
+    ``patient_phone`` change them.
+    """
+    if patient is None:
+        details = {**ANN}
+        for field in ("name", "email", "phone"):
+            if f"patient_{field}" in fields:
+                details[field] = fields.pop(f"patient_{field}")
+        patient = Patient.objects.filter(**details).first() or Patient.objects.create(**details)
     defaults = {
         "end": start + service.duration,
         "blocked_until": start + service.duration + service.buffer,
-        "patient_name": "Ann Runner",
-        "patient_email": "ann@example.com",
-        "patient_phone": "07700 900123",
         "consent_at": timezone.now(),
     }
     return Appointment.objects.create(
-        practitioner=practitioner, service=service, start=start, **{**defaults, **fields}
+        practitioner=practitioner,
+        service=service,
+        start=start,
+        patient=patient,
+        **{**defaults, **fields},
     )
 
 

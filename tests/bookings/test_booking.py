@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from bookings import audit
 from bookings.booking import (
     NotBookable,
     PatientDetails,
@@ -14,7 +15,7 @@ from bookings.booking import (
     is_free,
     reschedule_appointment,
 )
-from bookings.models import Appointment
+from bookings.models import Appointment, AuditEntry
 
 from .factories import days_ahead, make_appointment, make_practitioner, make_service
 
@@ -56,22 +57,23 @@ def test_a_follow_up_is_booked_for_an_email_with_no_earlier_appointment(service,
 def test_cancelling_frees_the_time(service, practitioner):
     start = days_ahead(3, 10)
     appointment = book_appointment(service, practitioner, start, ANN)
-    cancel_appointment(appointment, by="patient")
+    cancel_appointment(appointment, by=audit.PATIENT)
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
-    assert appointment.cancelled_by == "patient"
+    assert appointment.cancelled_at is not None
+    assert AuditEntry.objects.get(kind="cancelled").by == "patient"
     assert is_free(service, practitioner, start)
 
 
 def test_patients_cannot_cancel_inside_the_late_cancellation_window(service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(0, 23) - timedelta(hours=12))
     with pytest.raises(TooLateToChange):
-        cancel_appointment(appointment, by="patient")
+        cancel_appointment(appointment, by=audit.PATIENT)
 
 
 def test_staff_can_cancel_inside_the_late_cancellation_window(service, practitioner):
     appointment = make_appointment(practitioner, service, days_ahead(1, 9))
-    cancel_appointment(appointment, by="staff:reception", enforce_window=False)
+    cancel_appointment(appointment, by=audit.SYSTEM)
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
 

@@ -3,6 +3,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from bookings import audit
 from bookings.booking import (
     PatientDetails,
     book_appointment,
@@ -55,7 +56,7 @@ def test_confirmation_has_text_html_and_a_calendar_file(booked):
 
 def test_no_email_carries_the_reason_for_booking(booked, run_tasks):
     reschedule_appointment(booked, days_ahead(4, 10))
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     assert len(mail.outbox) == 6
     assert "marathon" not in everything_sent()
@@ -63,7 +64,7 @@ def test_no_email_carries_the_reason_for_booking(booked, run_tasks):
 
 def test_cancellation_emails_the_patient_and_the_clinic(booked, run_tasks):
     mail.outbox.clear()
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Cancelled", "Cancelled"]
     assert mail.outbox[0].to == ["ann@example.com"]
@@ -106,7 +107,7 @@ def test_emails_to_the_patient_carry_nothing_the_visitor_typed(service, practiti
         service, practitioner, days_ahead(3, 10), PatientDetails(lure, "victim@example.com", "1")
     )
     reschedule_appointment(appointment, days_ahead(4, 10))
-    cancel_appointment(appointment, by="patient")
+    cancel_appointment(appointment, by=audit.PATIENT)
     run_tasks()
     to_patient = [m for m in mail.outbox if m.to == ["victim@example.com"]]
     assert len(to_patient) == 3
@@ -120,7 +121,7 @@ def test_every_html_email_has_a_title_and_a_message_id_on_the_sites_domain(
 ):
     settings.SITE_URL = "https://clinic.example"
     reschedule_appointment(booked, days_ahead(4, 10))
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     for message in mail.outbox:
         html = message.alternatives[0].content
@@ -131,7 +132,7 @@ def test_every_html_email_has_a_title_and_a_message_id_on_the_sites_domain(
 
 def test_the_cancellation_emails_html_offers_to_book_again_like_its_text(booked, run_tasks):
     mail.outbox.clear()
-    cancel_appointment(booked, by="patient")
+    cancel_appointment(booked, by=audit.PATIENT)
     run_tasks()
     cancellation = mail.outbox[0]
     assert "/book/" in cancellation.body

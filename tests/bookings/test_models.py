@@ -1,10 +1,11 @@
-"""What counts as an earlier visit when reception checks a follow-up."""
+"""What counts as an earlier visit when reception checks a follow-up: one of the same
+patient record, never another person's under the same email."""
 
 import pytest
 
 from bookings.models import Appointment
 
-from .factories import days_ahead, make_appointment, make_service
+from .factories import days_ahead, make_appointment, make_patient, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,20 @@ def earlier_visit_of(appointment: Appointment) -> bool | None:
     return Appointment.objects.with_earlier_visit().get(pk=appointment.pk).has_earlier_visit
 
 
-def test_an_earlier_appointment_under_the_same_email_in_any_case_counts(
-    service, practitioner, follow_up
-):
-    make_appointment(practitioner, service, days_ahead(-20, 10), patient_email="Ann@Example.com")
+def test_an_earlier_appointment_of_the_same_patient_counts(service, practitioner, follow_up):
+    make_appointment(practitioner, service, days_ahead(-20, 10))
     checked = make_appointment(practitioner, follow_up, days_ahead(2, 10))
     assert earlier_visit_of(checked) is True
     assert not Appointment.objects.follow_ups_without_earlier_visit().exists()
+
+
+def test_another_patient_sharing_the_email_is_no_earlier_visit(service, practitioner, follow_up):
+    # A family books under one email address: the parent's visit is not the child's.
+    make_appointment(practitioner, service, days_ahead(-20, 10), patient_name="Ann Runner")
+    checked = make_appointment(
+        practitioner, follow_up, days_ahead(2, 10), patient_name="Tom Runner"
+    )
+    assert earlier_visit_of(checked) is False
 
 
 @pytest.mark.parametrize("status", ["cancelled", "no_show"])
@@ -45,12 +53,17 @@ def test_an_appointment_after_the_follow_up_is_no_earlier_visit(service, practit
     assert earlier_visit_of(checked) is False
 
 
-def test_phone_bookings_without_an_email_never_vouch_for_each_other(
+def test_a_phone_booking_without_an_email_counts_for_its_own_patient_record(
     service, practitioner, follow_up
 ):
-    make_appointment(practitioner, service, days_ahead(-20, 10), patient_email="")
-    checked = make_appointment(practitioner, follow_up, days_ahead(2, 10), patient_email="")
-    assert earlier_visit_of(checked) is False
+    phoned = make_patient(email="")
+    make_appointment(practitioner, service, days_ahead(-20, 10), patient=phoned)
+    checked = make_appointment(practitioner, follow_up, days_ahead(2, 10), patient=phoned)
+    stranger = make_appointment(
+        practitioner, follow_up, days_ahead(3, 10), patient=make_patient(email="")
+    )
+    assert earlier_visit_of(checked) is True
+    assert earlier_visit_of(stranger) is False
 
 
 def test_other_services_are_not_checked(service, practitioner):

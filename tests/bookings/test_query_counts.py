@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bookings.models import ClinicClosure
 
-from .factories import days_ahead, make_appointment, make_practitioner, make_service
+from .factories import days_ahead, make_appointment, make_patient, make_practitioner, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,54 @@ def test_the_appointment_page_and_its_move_page_cost_a_fixed_number_of_queries(c
     assert queries_for(client, f"/appointments/{appointment.token}/") == manage
     assert queries_for(client, f"/appointments/{appointment.token}/move/") == move
     assert manage <= 6 and move <= 10
+
+
+# --- The back office: lists of patients and appointments ------------------------------------
+
+
+@pytest.fixture
+def reception(client, db):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create(username="desk", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reception"))
+    client.force_login(user)
+    return client
+
+
+def test_the_patient_list_costs_the_same_with_one_patient_or_fifty(reception):
+    service = make_service()
+    sam = make_practitioner(service)
+    make_appointment(sam, service, days_ahead(1, 10), patient=make_patient())
+    one = queries_for(reception, "/admin/bookings/patient/")
+    for number in range(49):
+        patient = make_patient(name=f"Runner {number}", email=f"r{number}@example.com")
+        make_appointment(sam, service, days_ahead(2 + number, 10), patient=patient)
+    assert queries_for(reception, "/admin/bookings/patient/") == one
+    assert queries_for(reception, "/admin/bookings/patient/?shared_email=yes") <= one
+
+
+def test_the_appointment_list_costs_the_same_with_one_appointment_or_fifty(reception):
+    service = make_service()
+    sam = make_practitioner(service)
+    make_appointment(sam, service, days_ahead(1, 10))
+    one = queries_for(reception, "/admin/bookings/appointment/")
+    for number in range(49):
+        patient = make_patient(name=f"Runner {number}", email=f"r{number}@example.com")
+        make_appointment(sam, service, days_ahead(2 + number, 10), patient=patient)
+    assert queries_for(reception, "/admin/bookings/appointment/") == one
+
+
+def test_a_patients_page_costs_the_same_with_one_appointment_or_fifty(reception):
+    from bookings import audit
+    from bookings.booking import book_appointment
+
+    service = make_service()
+    sam = make_practitioner(service)
+    ann = make_patient()
+    book_appointment(service, sam, days_ahead(2, 10), ann, by=audit.SYSTEM)
+    url = f"/admin/bookings/patient/{ann.pk}/change/"
+    one = queries_for(reception, url)
+    for number in range(49):
+        book_appointment(service, sam, days_ahead(3 + number, 10), ann, by=audit.SYSTEM)
+    assert queries_for(reception, url) == one

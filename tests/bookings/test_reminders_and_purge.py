@@ -5,13 +5,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from bookings import audit
 from bookings.booking import reschedule_appointment
 from bookings.emails import deliver
-from bookings.models import Appointment, AppointmentEmail
+from bookings.models import Appointment, AppointmentEmail, AuditEntry, Patient
 from bookings.reminders import queue_reminders
 from bookings.retention import purge_appointments
 
-from .factories import days_ahead, make_appointment
+from .factories import days_ahead, make_appointment, make_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_a_moved_appointment_is_reminded_of_its_new_time(service, practitioner, 
     appointment = make_appointment(practitioner, service, days_ahead(1, 10))
     assert queue_reminders() == 1
     run_tasks()
-    reschedule_appointment(appointment, days_ahead(1, 15), enforce_window=False)
+    reschedule_appointment(appointment, days_ahead(1, 15), by=audit.SYSTEM)
     assert queue_reminders() == 1
     run_tasks()
     subjects = [m.subject.split(":")[0] for m in mail.outbox]
@@ -79,25 +80,47 @@ def test_reminders_carry_no_reason_text(service, practitioner, run_tasks):
     assert "knee" not in message.body + message.alternatives[0].content
 
 
-def test_purge_anonymises_appointments_older_than_the_retention_period(
+def test_purge_anonymises_patients_whose_last_appointment_is_older_than_the_retention_period(
     service, practitioner, settings
 ):
     settings.BOOKING_RETENTION_DAYS = 30
     old = make_appointment(
         practitioner, service, timezone.now() - timedelta(days=31), reason="old knee"
     )
-    recent = make_appointment(practitioner, service, timezone.now() - timedelta(days=29))
+    recent = make_appointment(
+        practitioner,
+        service,
+        timezone.now() - timedelta(days=29),
+        patient=make_patient(name="Bob Jogger", email="bob@example.com"),
+    )
     assert purge_appointments() == 1
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert (old.patient_name, old.patient_email, old.patient_phone, old.reason) == (
-        "(removed)",
-        "",
-        "",
-        "",
+    erased = old.patient
+    assert (erased.name, erased.email, erased.phone, old.reason) == ("(erased)", "", "", "")
+    assert erased.anonymised_at is not None and old.anonymised_at is not None
+    assert recent.patient.email == "bob@example.com"
+    entry = AuditEntry.objects.get(kind="erased")
+    assert (entry.patient, entry.by) == (erased, "system")
+
+
+def test_a_patient_who_keeps_coming_keeps_their_history(service, practitioner, settings):
+    settings.BOOKING_RETENTION_DAYS = 30
+    first = make_appointment(
+        practitioner, service, timezone.now() - timedelta(days=90), reason="old knee"
     )
-    assert old.anonymised_at is not None
-    assert recent.patient_email == "ann@example.com"
+    make_appointment(practitioner, service, timezone.now() - timedelta(days=10))
+    assert purge_appointments() == 0
+    first.refresh_from_db()
+    assert (first.patient.name, first.reason) == ("Ann Runner", "old knee")
+
+
+def test_a_patient_record_without_appointments_is_purged_by_its_age(db, settings):
+    settings.BOOKING_RETENTION_DAYS = 30
+    make_patient(created_at=timezone.now() - timedelta(days=31))
+    make_patient(name="Bob Jogger", created_at=timezone.now() - timedelta(days=29))
+    assert purge_appointments() == 1
+    assert Patient.objects.filter(anonymised_at__isnull=True).get().name == "Bob Jogger"
 
 
 def test_purge_keeps_the_diary_entry_itself(service, practitioner, settings):

@@ -231,7 +231,7 @@ def test_booking_anyone_free_books_a_practitioner_free_at_that_time(client, serv
     start = days_ahead(3, 10)
     make_appointment(alex, service, start)
     response = client.post(any_url(service, start), DETAILS)
-    appointment = Appointment.objects.get(patient_name="Ann Runner", practitioner=practitioner)
+    appointment = Appointment.objects.get(patient__name="Ann Runner", practitioner=practitioner)
     assert response.status_code == 303
     assert response["Location"] == appointment.private_url()
 
@@ -246,7 +246,7 @@ def test_anyone_free_once_everyone_is_booked_is_a_409_with_the_nearest_times_for
     content = response.content.decode()
     assert "just taken" in content and 'value="Ann Runner"' in content
     assert 'formaction="/book/initial-assessment/any/' in content
-    assert not Appointment.objects.filter(patient_name="Ann Runner").exists()
+    assert not Appointment.objects.filter(patient__name="Ann Runner").exists()
 
 
 def test_the_form_for_anyone_free_at_a_time_nobody_has_is_a_409(client, service, practitioner):
@@ -591,7 +591,7 @@ def test_a_follow_up_with_the_assessment_box_is_booked_alike_for_known_and_unkno
         url_for(follow_up, practitioner, days_ahead(5, 11)),
         {**ticked, "email": "nobody-we-know@example.com"},
     )
-    booked = {a.patient_email: a for a in Appointment.objects.filter(service=follow_up)}
+    booked = {a.patient.email: a for a in Appointment.objects.filter(service=follow_up)}
     assert known.status_code == unknown.status_code == 303
     assert known["Location"] == booked["ann@example.com"].private_url()
     assert unknown["Location"] == booked["nobody-we-know@example.com"].private_url()

@@ -2,10 +2,10 @@
 
 One gunicorn server per test session, with production settings (DEBUG off,
 WhiteNoise serving the collected static files) on a throw-away SQLite database
-that is migrated and seeded with the demo data. Mail goes to files that the
-tests read (E2E_DATABASE_URL=postgres://host/name runs it on a fresh Postgres database
-`name` instead). Playwright drives Debian's Chromium (/usr/bin/chromium); a test that
-fails leaves a screenshot in test-artifacts/.
+that is migrated and seeded with the demo data, and a worker beside it that sends
+the emails. Mail goes to files that the tests read (E2E_DATABASE_URL=postgres://host/name
+runs it on a fresh Postgres database `name` instead). Playwright drives Debian's Chromium
+(/usr/bin/chromium); a test that fails leaves a screenshot in test-artifacts/.
 """
 
 import email

@@ -112,7 +112,10 @@ def test_the_plan_grid_is_a_table_with_a_caption_and_header_scopes(client):
 def test_the_plan_page_offers_a_calendar_form_with_a_labelled_date(client):
     html = client.get(PLAN).content.decode()
     assert f'action="{PLAN}calendar.ics"' in html
-    assert '<label class="form-label" for="id_start">' in html
+    assert re.search(
+        r'<label\s+for="id_start" class="form-label[^"]*">\s*First day of the plan', html
+    )
+    assert 'aria-describedby="id_start_helptext"' in html and 'id="id_start_helptext"' in html
 
 
 def test_an_unknown_article_is_not_found(client):

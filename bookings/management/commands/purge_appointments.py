@@ -6,12 +6,13 @@ from bookings.retention import purge_appointments
 
 class Command(BaseCommand):
     help = (
-        "Anonymise patient details of appointments older than BOOKING_RETENTION_DAYS "
+        "Anonymise patients whose last appointment is older than BOOKING_RETENTION_DAYS "
         "(the worker runs this daily; safe to run by hand)."
     )
 
     def handle(self, *args, **options):
         count = purge_appointments()
         self.stdout.write(
-            f"Anonymised {count} appointment(s) older than {settings.BOOKING_RETENTION_DAYS} days."
+            f"Anonymised {count} patient(s) whose last appointment is older than "
+            f"{settings.BOOKING_RETENTION_DAYS} days."
         )

@@ -1,0 +1,67 @@
+"""The diary's configuration: practitioners and their hours, services, time off, closures
+and the booking rules (reception edits them; Django's permissions decide who may)."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+from ..models import BookingRules, ClinicClosure, Practitioner, Service, TimeOff, WorkingHours
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+    fields = ["start", "end", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(end__gte=timezone.now())
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "active"]
+    list_filter = ["active", "services"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["services"]
+    inlines = [WorkingHoursInline, TimeOffInline]
+    search_fields = ["name"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "buffer_minutes", "price", "active", "position"]
+    list_editable = ["active", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "start", "end", "note"]
+    list_filter = ["practitioner"]
+    date_hierarchy = "start"
+
+
+@admin.register(ClinicClosure)
+class ClinicClosureAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date"]
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "slot_step_minutes",
+        "minimum_notice_hours",
+        "booking_window_days",
+        "late_cancellation_hours",
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BookingRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
