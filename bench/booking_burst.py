@@ -13,6 +13,7 @@ last booking the last email went.
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -204,7 +205,7 @@ def burst() -> None:
         raise SystemExit("FAILED: expected exactly one booking and 409 for everyone else")
 
 
-def throughput() -> None:
+def throughput() -> int:
     # Times on the hour never clash (45 minutes + 15 buffer), so every booking can succeed.
     paths = []
     for day in days_from_now(14, 14):
@@ -238,6 +239,7 @@ def throughput() -> None:
         f"95th percentile {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms"
     )
     emails_sent(since=time.perf_counter())
+    return counts[303]
 
 
 def emails_sent(since: float, limit: float = 120) -> None:
@@ -260,6 +262,38 @@ def emails_sent(since: float, limit: float = 120) -> None:
         raise SystemExit(f"FAILED: {unsent} emails still unsent after {limit:.0f} s")
 
 
+def cpu_seconds(servers: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU time used so far by the web servers' workers, the task worker, Postgres and this
+    client (from /proc), to say where a booking's time goes."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def children(pid: int) -> list[int]:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    postgres = [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit()
+        and (p / "comm").exists()
+        and (p / "comm").read_text().strip() in ("postgres", "postmaster")
+    ]
+    web = [pid for server in servers[:-1] for pid in children(server.pid)]
+    totals = {
+        "web servers": sum(map(used, web)),
+        "task worker": used(servers[-1].pid),
+        "postgres": 0.0,
+        "this client": used(os.getpid()),
+    }
+    for pid in postgres:
+        with contextlib.suppress(FileNotFoundError):  # a backend that just ended
+            totals["postgres"] += used(pid)
+    return totals
+
+
 def main() -> None:
     global PEOPLE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -272,7 +306,16 @@ def main() -> None:
     try:
         burst()
         if not args.burst_only:
-            throughput()
+            before = cpu_seconds(servers)
+            bookings = throughput()
+            after = cpu_seconds(servers)
+            print(
+                "  CPU per booking: "
+                + ", ".join(
+                    f"{name} {(after[name] - before[name]) / bookings * 1000:.1f} ms"
+                    for name in after
+                )
+            )
     finally:
         for server in servers:
             server.terminate()

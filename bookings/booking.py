@@ -189,7 +189,8 @@ def book_appointment(
     try:
         with transaction.atomic():
             _lock(practitioner.pk)
-            _check_offers(service, practitioner)
+            if not by.is_patient:  # online, "free" already means one who offers the service
+                _check_offers(service, practitioner)
             _check_free(service, practitioner, start, by, now)
             if isinstance(patient, PatientDetails):
                 reason = patient.reason
