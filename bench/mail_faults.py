@@ -300,7 +300,8 @@ def outbox_verdict(
         appointments = {
             address
             for (address,) in conn.execute(
-                "SELECT patient_email FROM bookings_appointment WHERE status <> 'cancelled'"
+                "SELECT p.email FROM bookings_appointment a JOIN bookings_patient p "
+                "ON p.id = a.patient_id WHERE a.status <> 'cancelled'"
             )
         }
         emails = conn.execute(
@@ -310,9 +311,10 @@ def outbox_verdict(
             "FROM bookings_appointmentemail GROUP BY kind ORDER BY kind"
         ).fetchall()
         tried_again = conn.execute(
-            "SELECT e.kind, a.patient_email, e.attempts, e.sent_at "
+            "SELECT e.kind, p.email, e.attempts, e.sent_at "
             "FROM bookings_appointmentemail e JOIN bookings_appointment a "
-            "ON a.id = e.appointment_id WHERE e.attempts > 1 ORDER BY e.sent_at"
+            "ON a.id = e.appointment_id JOIN bookings_patient p ON p.id = a.patient_id "
+            "WHERE e.attempts > 1 ORDER BY e.sent_at"
         ).fetchall()
     print(f"  appointments in the database: {len(appointments)}")
     for kind, rows, sent, given_up, pending, retried, tries in emails:

@@ -9,6 +9,19 @@ from .cache import cache_call
 CACHE_KEY = "clinic:details"
 
 
+class Weekday(models.IntegerChoices):
+    """The days of the week as Python numbers them (Monday 0): shared by the clinic's
+    opening hours, practitioners' working hours and the sessions of a plan."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 class ClinicDetails(models.Model):
     """The clinic's contact details and opening hours, shown in every page's footer.
 
@@ -106,21 +119,12 @@ class ClinicDetails(models.Model):
     weekly_hours: list[tuple[int, time, time]] = []
 
 
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS = Weekday.labels
 
 
 class OpeningHours(models.Model):
     """The clinic is open from ``opens`` to ``closes`` on ``weekday`` (several rows for a
     day with a break; no row: closed). Data, so the footer and search engines agree."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
 
     clinic = models.ForeignKey(ClinicDetails, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday)

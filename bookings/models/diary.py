@@ -16,6 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import Weekday
+
 
 def new_token() -> str:
     """An unguessable public token for the patient's private appointment page."""
@@ -112,14 +114,7 @@ class Practitioner(models.Model):
 class WorkingHours(models.Model):
     """One interval of a practitioner's week; several a day make room for lunch."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0
-        TUESDAY = 1
-        WEDNESDAY = 2
-        THURSDAY = 3
-        FRIDAY = 4
-        SATURDAY = 5
-        SUNDAY = 6
+    Weekday = Weekday
 
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.CASCADE, related_name="working_hours"

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
+from clinic.models import Weekday
+
 from ..dosage import describe_dose, reps_validator
 from ..formatting import render_markdown
 from .choices import Level
@@ -199,14 +201,7 @@ class PlanWeek(models.Model):
 
 
 class Session(models.Model):
-    class Day(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+    Day = Weekday
 
     week = models.ForeignKey(PlanWeek, on_delete=models.CASCADE, related_name="sessions")
     day_of_week = models.PositiveSmallIntegerField(choices=Day)
