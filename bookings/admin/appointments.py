@@ -10,6 +10,7 @@ the emails, record who and when, and send ``appointment_changed``.
 from __future__ import annotations
 
 import csv
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,6 +37,7 @@ from ..booking import (
 )
 from ..diary import diary_view
 from ..models import Appointment, AppointmentEmail, AuditEntry, Patient
+from ..models.patients import without_bidi_controls
 from .base import PatientDataAdmin, table, when
 
 Status = Appointment.Status
@@ -389,23 +391,23 @@ class AppointmentAdmin(PatientDataAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="appointments.csv"'
-        writer = csv.writer(response)
+        # Every cell quoted, and every cell neutralised (OWASP's CSV injection advice).
+        writer = csv.writer(response, quoting=csv.QUOTE_ALL)
         writer.writerow(
             ["start", "end", "practitioner", "service", "status", "patient", "email", "phone"]
         )
         for appointment in queryset.select_related("practitioner", "service", "patient"):
-            writer.writerow(
-                [
-                    timezone.localtime(appointment.start).strftime("%Y-%m-%d %H:%M"),
-                    timezone.localtime(appointment.end).strftime("%Y-%m-%d %H:%M"),
-                    appointment.practitioner.name,
-                    appointment.service.name,
-                    appointment.get_status_display(),
-                    _csv_safe(appointment.patient.name),
-                    _csv_safe(appointment.patient.email),
-                    _csv_safe(appointment.patient.phone),
-                ]
-            )
+            row = [
+                timezone.localtime(appointment.start).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(appointment.end).strftime("%Y-%m-%d %H:%M"),
+                appointment.practitioner.name,
+                appointment.service.name,
+                appointment.get_status_display(),
+                appointment.patient.name,
+                appointment.patient.email,
+                appointment.patient.phone,
+            ]
+            writer.writerow([_csv_safe(cell) for cell in row])
         return response
 
     def get_urls(self):
@@ -487,6 +489,12 @@ class AuditEntryAdmin(PatientDataAdmin):
         return entry.who
 
 
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_START = re.compile(r"(^|[,;\t|])(\s*[=+\-@\t\r])")
+
+
 def _csv_safe(value: str) -> str:
-    """Stop spreadsheet formula injection from patient-typed text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Stop spreadsheet formula injection: a quote before anything a spreadsheet would read
+    as a formula, at the start of the cell and after any separator a spreadsheet might
+    split it on (``x;=1+1`` opened with ";" as the separator); no bidi controls."""
+    return FORMULA_START.sub(r"\1'\2", without_bidi_controls(value))

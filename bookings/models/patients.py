@@ -58,6 +58,18 @@ class PatientQuerySet(models.QuerySet):
         )
 
 
+# Characters that reorder how text displays (U+202E turns "gpj.exe" into "exe.jpg"):
+# a name or phone number needs none of them.
+BIDI_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` with its bidirectional control characters taken out."""
+    return text.translate(BIDI_CONTROLS)
+
+
 class Patient(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField(blank=True)
@@ -93,6 +105,13 @@ class Patient(models.Model):
     def __str__(self) -> str:
         # The admin's history keeps this text: erasing a patient rewrites it there too.
         return f"{self.name} (patient {self.pk})"
+
+    def save(self, *args, **kwargs):
+        # However the details came (the booking form, admin, a merge), they are stored
+        # and shown as plain text.
+        self.name = without_bidi_controls(self.name)
+        self.phone = without_bidi_controls(self.phone)
+        super().save(*args, **kwargs)
 
     @property
     def is_anonymised(self) -> bool:

@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
@@ -322,3 +325,39 @@ def test_the_appointment_list_costs_the_same_queries_with_one_follow_up_or_twent
         make_appointment(practitioner, follow_up, days_ahead(2 + number, 10), patient_email=email)
     assert Appointment.objects.count() == 20
     assert queries() == one
+
+
+def test_export_csv_defuses_every_cell_and_formulas_after_a_separator(
+    reception, service, practitioner
+):
+    """A spreadsheet that splits on ";" would read `x;=1+1;` as a cell `=1+1`; names
+    staff typed (practitioner, service) are cells like any other."""
+    service.name = "@SUM(1+1)"
+    service.save()
+    practitioner.name = "+Sam"
+    practitioner.save()
+    appointment = make_appointment(
+        practitioner, service, days_ahead(3, 10), patient_name="x;=1+1;", patient_phone="-1"
+    )
+    response = reception.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [appointment.pk]}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    cells = rows[1]
+    assert cells[2:4] == ["'+Sam", "'@SUM(1+1)"]
+    assert cells[5] == "x;'=1+1;"
+    assert cells[7] == "'-1"
+    assert all(line.startswith('"') for line in response.content.decode().splitlines())
+
+
+def test_bidirectional_controls_are_taken_out_of_a_booked_name(client, service, practitioner):
+    from bookings.models import Patient
+
+    from .test_views import DETAILS, url_for
+
+    sneaky = "Ann \u202eenuR\u202c Runner"
+    response = client.post(
+        url_for(service, practitioner, days_ahead(3, 10)), {**DETAILS, "name": sneaky}
+    )
+    assert response.status_code == 303
+    assert Patient.objects.get().name == "Ann enuR Runner"
