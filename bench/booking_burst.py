@@ -51,6 +51,7 @@ ENV = {
     "CACHE_URL": "redis://127.0.0.1:6379/7",
     "EMAIL_URL": "dummymail://",
     "BOOKING_RATE_LIMIT": "100000/h",
+    "BOOKING_EMAIL_RATE_LIMIT": "100000/h",
     "WEB_CONCURRENCY": "3",
     "GUNICORN_ACCESS_LOG": "0",
     "LOG_LEVEL": "WARNING",

@@ -383,6 +383,7 @@ def main() -> int:
             EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
             CLINIC_INBOX_EMAIL=CLINIC_INBOX,
             BOOKING_RATE_LIMIT="100000/h",
+            BOOKING_EMAIL_RATE_LIMIT="100000/h",
             GUNICORN_MAX_REQUESTS="0",
         )
         prepare_site(env)

@@ -171,8 +171,13 @@ def book_appointment(
     *,
     by: Actor = audit.PATIENT,
     reason: str = "",
+    booking_key: str = "",
 ) -> Appointment:
     """Book ``start`` (UTC) for the patient, or raise a ``BookingError``.
+
+    ``booking_key`` identifies one press of "Book" (the same form sent twice has the same
+    key): the database holds each key once, so a double click books once, and the second
+    request finds the appointment with ``booked_with_key``.
 
     ``patient`` is a record (reception chose one) or the details a person gave, matched
     to a record by ``find_or_create_patient`` (bookings/patients.py); the details carry
@@ -210,6 +215,7 @@ def book_appointment(
                 # Ticked on the online form; a phone booking has no such box.
                 consent_at=now if by.is_patient else None,
                 created_at=now,
+                booking_key=booking_key,
             )
             emails.queue_booking_emails(appointment)
             _changed(audit.record(Kind.BOOKED, by, appointment=appointment, at=now))
@@ -221,8 +227,18 @@ def book_appointment(
     return appointment
 
 
+def booked_with_key(booking_key: str) -> Appointment | None:
+    """The appointment an earlier send of the same booking form made, if any."""
+    return Appointment.objects.filter(booking_key=booking_key).first()
+
+
 def book_with_anyone(
-    service: Service, start: datetime, patient: PatientDetails, now: datetime | None = None
+    service: Service,
+    start: datetime,
+    patient: PatientDetails,
+    now: datetime | None = None,
+    *,
+    booking_key: str = "",
 ) -> Appointment:
     """Book ``start`` with whoever offers the service and is free then, or raise a
     ``BookingError`` (``SlotTaken`` when everyone free a moment ago has been booked).
@@ -234,7 +250,9 @@ def book_with_anyone(
     now = now or timezone.now()
     for practitioner in free_practitioners(service, start, now):
         try:
-            return book_appointment(service, practitioner, start, patient, now)
+            return book_appointment(
+                service, practitioner, start, patient, now, booking_key=booking_key
+            )
         except BookingError:
             continue  # booked (or given time off) since we looked: try the next person
     if (
@@ -311,6 +329,8 @@ def reschedule_appointment(
                 .select_related("service", "practitioner", "patient")
                 .get(pk=appointment.pk)
             )
+            if appointment.start == new_start and appointment.status == Status.CONFIRMED:
+                return appointment  # the same move again (a double click): done, nothing sent
             _check_changeable(appointment, by, now)
             service = appointment.service
             _check_free(service, appointment.practitioner, new_start, by, now, appointment)

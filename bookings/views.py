@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime, timedelta
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from clinic.cache import cached_page
+from clinic.models import ClinicDetails
 
 from . import access, audit
 from .availability import by_local_day, clinic_timezone, load_schedule, local_to_utc
@@ -25,6 +27,7 @@ from .booking import (
     SlotTaken,
     book_appointment,
     book_with_anyone,
+    booked_with_key,
     cancel_appointment,
     check_bookable_time,
     free_practitioners,
@@ -35,7 +38,7 @@ from .booking import (
 from .calendar import appointment_ics
 from .forms import BookingForm
 from .models import Appointment, BookingRules, Practitioner, Service
-from .ratelimit import limit_posts
+from .ratelimit import hit, limit_posts
 from .timetable import ANYONE, build_timetable, monday_of
 
 # Weeks further than this from today are refused (no booking window is this long).
@@ -283,12 +286,27 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
         )
     if not form.is_valid():
         return render(request, "bookings/details.html", {**context, "form": form}, status=400)
+    email = form.cleaned_data["email"].casefold()
+    if not hit("booking-email", email, settings.BOOKING_EMAIL_RATE_LIMIT):
+        form.add_error(
+            "email",
+            "This email address has made several bookings today already. To book more, "
+            f"please phone us on {ClinicDetails.current().phone}.",
+        )
+        return render(request, "bookings/details.html", {**context, "form": form}, status=429)
+    key = booking_key(request, email)
+    if key and (earlier := booked_with_key(key)):  # this form sent again: what it booked
+        return _see_other(earlier.private_url())
     try:
         if practitioner is None:
-            appointment = book_with_anyone(service, start_at, form.patient(), now)
+            appointment = book_with_anyone(service, start_at, form.patient(), now, booking_key=key)
         else:
-            appointment = book_appointment(service, practitioner, start_at, form.patient(), now)
+            appointment = book_appointment(
+                service, practitioner, start_at, form.patient(), now, booking_key=key
+            )
     except BookingError as problem:
+        if key and (earlier := booked_with_key(key)):  # a double click: the first booked it
+            return _see_other(earlier.private_url())
         message = (
             "Sorry, that time was just taken by someone else."
             if isinstance(problem, SlotTaken)
@@ -297,6 +315,16 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
         return _details_kept(request, context, form, message, 409)
     messages.success(request, "Your appointment is booked. We have emailed you the details.")
     return _see_other(appointment.private_url())
+
+
+def booking_key(request: HttpRequest, email: str) -> str:
+    """What makes two POSTs one press of "Book": the same browser (its CSRF secret, never
+    shared between visitors, even when the form came from the page cache), the same form
+    (the path: service, practitioner, time) and the same email."""
+    secret = request.META.get("CSRF_COOKIE", "")
+    if not secret:  # no browser to tell apart (only a test client gets this far without one)
+        return ""
+    return hashlib.sha256(f"{secret}\n{request.path}\n{email}".encode()).hexdigest()
 
 
 def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):

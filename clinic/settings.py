@@ -306,6 +306,9 @@ AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=30)
 # Booking POSTs and appointment-page POSTs allowed per client IP: "<count>/<s|m|h|d>".
 # Counted in the default cache, so set CACHE_URL=redis://... when running several servers.
 BOOKING_RATE_LIMIT = env.str("BOOKING_RATE_LIMIT", default="10/h")
+# Online bookings per email address (whatever the client): the form must not become a
+# way to send the clinic's emails to someone else's address again and again.
+BOOKING_EMAIL_RATE_LIMIT = env.str("BOOKING_EMAIL_RATE_LIMIT", default="4/d")
 # How many proxies in front of gunicorn append to X-Forwarded-For. 0: use REMOTE_ADDR only
 # (never trust a header a client can forge); 1: the address our own proxy saw.
 BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)

@@ -298,6 +298,9 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", "No-show"
 
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # One press of "Book" (a hash of the visitor's CSRF secret and the form): unique, so
+    # a double click cannot book twice.
+    booking_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, related_name="appointments"
@@ -333,6 +336,9 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["booking_key"], condition=~Q(booking_key=""), name="one_booking_per_press"
             ),
             models.CheckConstraint(
                 condition=Q(blocked_until__gte=models.F("end")),

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from bookings.models import Appointment
@@ -619,3 +620,70 @@ def test_the_details_form_may_be_crawled_and_points_search_engines_at_the_servic
     assert 'name="robots"' not in content
     assert '<link rel="canonical" href="http://testserver/book/">' in content
     assert "Disallow: /book/" not in client.get("/robots.txt").content.decode()
+
+
+@pytest.fixture
+def browser(db):
+    """A client that, like a browser, has a CSRF cookie from the form it opened."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
+
+
+def open_form(visitor, url) -> dict:
+    """GET the form, as a browser would: the details to send, with its CSRF token."""
+    form = visitor.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    return {**DETAILS, "csrfmiddlewaretoken": token}
+
+
+def test_a_double_click_on_book_books_once_and_both_land_on_the_appointment(
+    browser, service, practitioner, run_tasks
+):
+    url = url_for(service, practitioner, days_ahead(3, 10))
+    form = open_form(browser, url)
+    first = browser.post(url, form)
+    again = browser.post(url, form)  # the same form sent again
+    assert first.status_code == again.status_code == 303
+    assert first["Location"] == again["Location"]
+    assert Appointment.objects.count() == 1
+    run_tasks()
+    assert len(mail.outbox) == 2  # one confirmation, one clinic notice
+
+
+def test_another_visitor_sending_the_same_details_is_told_the_time_was_taken(
+    browser, service, practitioner
+):
+    from django.test import Client
+
+    url = url_for(service, practitioner, days_ahead(3, 10))
+    other = Client(enforce_csrf_checks=True)
+    theirs = open_form(other, url)
+    assert browser.post(url, open_form(browser, url)).status_code == 303
+    assert other.post(url, theirs).status_code == 409
+    assert Appointment.objects.count() == 1
+
+
+def test_bookings_per_email_address_are_limited(client, service, practitioner, settings):
+    settings.BOOKING_EMAIL_RATE_LIMIT = "2/d"
+    for hour in (10, 11):
+        response = client.post(url_for(service, practitioner, days_ahead(3, hour)), DETAILS)
+        assert response.status_code == 303
+    refused = client.post(url_for(service, practitioner, days_ahead(3, 12)), DETAILS)
+    assert refused.status_code == 429
+    assert "please phone us" in refused.content.decode()
+    assert 'value="Ann Runner"' in refused.content.decode()  # what they typed is kept
+    assert Appointment.objects.count() == 2
+
+
+def test_a_move_sent_twice_moves_once_and_emails_once(client, service, practitioner, run_tasks):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    new_start = days_ahead(4, 15)
+    move_url = (
+        f"/appointments/{appointment.token}/move/{timezone.localtime(new_start):%Y-%m-%dT%H:%M}/"
+    )
+    assert client.post(move_url).status_code == 303
+    assert client.post(move_url).status_code == 303
+    run_tasks()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Moved", "Moved"]  # patient, clinic
+    assert appointment.audit.filter(kind="moved").count() == 1

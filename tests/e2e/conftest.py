@@ -181,6 +181,7 @@ def site(tmp_path_factory, database_url):
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         DJANGO_SECURE_SSL_REDIRECT="0",
         BOOKING_RATE_LIMIT="1000/h",
+        BOOKING_EMAIL_RATE_LIMIT="1000/h",
         SITE_URL=base_url,
         # One process (with threads): the default local-memory cache is per process, so
         # with several workers an edit in admin reaches only one worker's cached pages.
