@@ -45,6 +45,16 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def client_ip_address(request: HttpRequest) -> str | None:
+    """``client_ip`` as an IP address, or None when there is none to give (django-axes,
+    which counts failed staff sign-ins per client, stores it as an address)."""
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
 def client_key(address: str) -> str:
     """What one client is counted under: its IPv4 address, or its IPv6 /64 network
     (one home or phone gets a whole /64 and may pick a new address for each request)."""

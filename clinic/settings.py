@@ -242,7 +242,8 @@ AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("STAFF_LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "bookings.ratelimit.client_ip"  # the same client as the rate limit
+# The same client as the booking rate limit counts.
+AXES_CLIENT_IP_CALLABLE = "bookings.ratelimit.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # After signing in (also when `next` pointed elsewhere): the back office.
