@@ -2,8 +2,10 @@
 and the booking rules (reception edits them; Django's permissions decide who may)."""
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from .. import access
 from ..models import BookingRules, ClinicClosure, Practitioner, Service, TimeOff, WorkingHours
 
 
@@ -29,6 +31,15 @@ class PractitionerAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     inlines = [WorkingHoursInline, TimeOffInline]
     search_fields = ["name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only logins that may be practitioners: active staff in the Physiotherapist
+            # group, not every account (which would show reception every staff username).
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, is_staff=True, groups__name=access.PHYSIOTHERAPIST
+            ).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Service)

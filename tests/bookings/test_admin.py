@@ -361,3 +361,17 @@ def test_bidirectional_controls_are_taken_out_of_a_booked_name(client, service, 
     )
     assert response.status_code == 303
     assert Patient.objects.get().name == "Ann enuR Runner"
+
+
+def test_the_practitioner_form_offers_only_logins_that_may_be_practitioners(
+    reception, practitioner
+):
+    physio = User.objects.create(username="physio-pat", is_staff=True)
+    physio.groups.add(Group.objects.get(name="Physiotherapist"))
+    User.objects.create(username="editor-ed", is_staff=True)
+    User.objects.create(username="patient-paul")
+    page = reception.get(f"/admin/bookings/practitioner/{practitioner.pk}/change/")
+    choices = [label for _, label in page.context["adminform"].form.fields["user"].choices]
+    assert "physio-pat" in choices
+    assert "editor-ed" not in choices and "patient-paul" not in choices
+    assert "someone" not in choices  # reception's own login
