@@ -291,7 +291,8 @@ def cancel_appointment(
         _check_changeable(appointment, by, now)
         appointment.status = Status.CANCELLED
         appointment.cancelled_at = now
-        appointment.save(update_fields=["status", "cancelled_at"])
+        appointment.sequence += 1  # calendars take this version over the earlier ones
+        appointment.save(update_fields=["status", "cancelled_at", "sequence"])
         emails.queue_cancellation_emails(appointment)
         _changed(
             audit.record(Kind.CANCELLED, by, appointment=appointment, at=now),
@@ -340,7 +341,10 @@ def reschedule_appointment(
             appointment.end = new_start + service.duration
             appointment.blocked_until = appointment.end + service.buffer
             appointment.reminder_sent_at = None
-            appointment.save(update_fields=["start", "end", "blocked_until", "reminder_sent_at"])
+            appointment.sequence += 1  # calendars take this version over the earlier ones
+            appointment.save(
+                update_fields=["start", "end", "blocked_until", "reminder_sent_at", "sequence"]
+            )
             emails.queue_moved_emails(appointment, previous_start)
             change = audit.record(
                 Kind.MOVED, by, appointment=appointment, previous_start=previous_start, at=now

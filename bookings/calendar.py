@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from clinic.models import ClinicDetails
 
@@ -43,7 +43,14 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
         f"To cancel or change it, use the link in your confirmation email or phone {clinic.phone}.",
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    # Each version we send (move, cancellation, reminder) must outrank the earlier ones.
-    event.add("sequence", max(0, int((datetime.now(UTC) - appointment.created_at).total_seconds())))
+    # RFC 5546: a published or cancelled event names its organiser.
+    event.add("organizer", vCalAddress(f"mailto:{clinic.email}"), parameters={"CN": clinic.name})
+    # Each move or cancellation outranks the versions sent before it (a counter, not a clock).
+    event.add("sequence", appointment.sequence)
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def calendar_mimetype(*, cancelled: bool = False) -> str:
+    """RFC 6047: an iCalendar attachment says its METHOD in its MIME type too."""
+    return f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}"

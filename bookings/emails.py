@@ -34,7 +34,7 @@ from django.utils import timezone
 from clinic.models import ClinicDetails
 from clinic.queue import mark_lost
 
-from .calendar import appointment_ics
+from .calendar import appointment_ics, calendar_mimetype
 from .models import Appointment, AppointmentEmail, AuditEntry, BookingRules
 
 logger = logging.getLogger(__name__)
@@ -358,7 +358,7 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
         case Kind.CANCELLATION:
             subject = f"Cancelled: your appointment on {start:%A %-d %B at %H:%M}"
             ics = appointment_ics(appointment, cancelled=True)
-            return _message("cancellation", subject, patient, context, ics)
+            return _message("cancellation", subject, patient, context, ics, cancelled=True)
         case Kind.CLINIC_CANCELLATION:
             context["cancelled_by"] = _cancelled_by(appointment)
             return _message("clinic_cancellation", f"Cancelled: {names}", clinic, context)
@@ -401,7 +401,12 @@ def _context(appointment: Appointment, **extra) -> dict:
 
 
 def _message(
-    template: str, subject: str, to: list[str], context: dict, ics: bytes | None = None
+    template: str,
+    subject: str,
+    to: list[str],
+    context: dict,
+    ics: bytes | None = None,
+    cancelled: bool = False,
 ) -> EmailMultiAlternatives:
     # Staff type the service and practitioner names; a line break in one would make the
     # header unsendable (BadHeaderError), so every copy of the email would fail.
@@ -416,5 +421,5 @@ def _message(
     )
     message.attach_alternative(html, "text/html")
     if ics is not None:
-        message.attach("appointment.ics", ics, "text/calendar")
+        message.attach("appointment.ics", ics, calendar_mimetype(cancelled=cancelled))
     return message

@@ -35,7 +35,7 @@ from .booking import (
     nearest_free_times,
     reschedule_appointment,
 )
-from .calendar import appointment_ics
+from .calendar import appointment_ics, calendar_mimetype
 from .forms import BookingForm
 from .models import Appointment, BookingRules, Practitioner, Service
 from .ratelimit import hit, limit_posts
@@ -387,7 +387,8 @@ def appointment_calendar(request: HttpRequest, token: str) -> HttpResponse:
     appointment = access.appointment_for_link(token)
     cancelled = appointment.status == Appointment.Status.CANCELLED
     response = HttpResponse(
-        appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
+        appointment_ics(appointment, cancelled=cancelled),
+        content_type=calendar_mimetype(cancelled=cancelled),
     )
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     response["X-Robots-Tag"] = "noindex"

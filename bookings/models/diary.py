@@ -301,6 +301,9 @@ class Appointment(models.Model):
     # One press of "Book" (a hash of the visitor's CSRF secret and the form): unique, so
     # a double click cannot book twice.
     booking_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The iCalendar SEQUENCE: one more for each move or cancellation, so a calendar takes
+    # the latest file we sent over earlier ones, however quickly they came.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, related_name="appointments"

@@ -47,7 +47,7 @@ def test_confirmation_has_text_html_and_a_calendar_file(booked):
     assert booked.private_url() in confirmation.body
     assert confirmation.alternatives[0].mimetype == "text/html"
     (name, content, mimetype) = confirmation.attachments[0]
-    assert name == "appointment.ics" and mimetype == "text/calendar"
+    assert name == "appointment.ics" and mimetype == "text/calendar; method=PUBLISH"
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == booked.start
     assert event.decoded("dtend") == booked.end
@@ -137,3 +137,33 @@ def test_the_cancellation_emails_html_offers_to_book_again_like_its_text(booked,
     cancellation = mail.outbox[0]
     assert "/book/" in cancellation.body
     assert 'href="http://127.0.0.1:8000/book/"' in cancellation.alternatives[0].content
+
+
+def calendar_of(message):
+    """The message's .ics read by a second parser (vobject), and its MIME type."""
+    import vobject
+
+    name, content, mimetype = message.attachments[0]
+    text = content.decode() if isinstance(content, bytes) else content
+    return vobject.readOne(text), mimetype
+
+
+def test_calendar_files_name_their_organiser_and_method_and_later_ones_outrank_earlier(
+    booked, run_tasks
+):
+    """RFC 5546 and 6047: ORGANIZER, METHOD in the file and in the MIME type; a
+    cancellation sent the same second as the booking still has the higher SEQUENCE."""
+    cancel_appointment(booked, by=audit.PATIENT)
+    run_tasks()
+    confirmation, confirmation_type = calendar_of(mail.outbox[0])
+    cancellation_message = next(m for m in mail.outbox if m.subject.startswith("Cancelled"))
+    cancellation, cancellation_type = calendar_of(cancellation_message)
+    assert confirmation_type == "text/calendar; method=PUBLISH"
+    assert cancellation_type == "text/calendar; method=CANCEL"
+    assert confirmation.method.value == "PUBLISH" and cancellation.method.value == "CANCEL"
+    assert confirmation.vevent.organizer.value == "mailto:hello@physio-fitness.example"
+    assert int(cancellation.vevent.sequence.value) > int(confirmation.vevent.sequence.value)
+    assert cancellation.vevent.uid.value == confirmation.vevent.uid.value
+    assert 'Content-Type: text/calendar; method="CANCEL"' in (
+        cancellation_message.message().as_string()
+    )
