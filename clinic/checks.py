@@ -44,3 +44,17 @@ def check_site_url(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def check_second_factor(app_configs=None, **kwargs):
+    """Patients' records sit behind the admin: production never runs without the
+    second factor (only the test suite turns it off)."""
+    if not settings.STAFF_TWO_FACTOR:
+        return [
+            checks.Error(
+                "STAFF_TWO_FACTOR is off: staff sign in to the admin with a password alone.",
+                hint="Unset STAFF_TWO_FACTOR (it is on by default).",
+                id="clinic.E003",
+            )
+        ]
+    return []

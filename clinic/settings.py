@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.apps.ClinicAdminConfig",  # Django's admin, with the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic",
     "programs",
     "bookings",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.DatabaseUnavailableMiddleware",
@@ -246,6 +249,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "bookings.ratelimit.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The admin asks for a code from an authenticator app after the password (clinic/staff.py).
+# Only the test suite turns this off (check --deploy refuses it off in production).
+STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=True)
+OTP_TOTP_ISSUER = "Physio and Fitness Clinic"
 # After signing in (also when `next` pointed elsewhere): the back office.
 LOGIN_REDIRECT_URL = "admin:index"
 # Staff sessions end when the browser closes, and after four hours without a request.

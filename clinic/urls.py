@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import staff, views
 from .cache import cache_public_page
 from .sitemaps import SITEMAPS
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("admin/two-factor/", staff.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("bookings.urls")),
@@ -23,7 +24,3 @@ urlpatterns = [
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "clinic.views.server_error"
-
-admin.site.site_header = "Physio and Fitness Clinic: back office"
-admin.site.site_title = "Clinic back office"
-admin.site.index_title = "Diary and content"

@@ -113,7 +113,9 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "EMAIL_", "CACHE_", "WEB_CONCURRENCY", "SITE_URL"))
+        if not k.startswith(
+            ("DJANGO_", "EMAIL_", "CACHE_", "WEB_CONCURRENCY", "SITE_URL", "STAFF_")
+        )
     }
     clean.update(
         DJANGO_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
@@ -185,3 +187,10 @@ def test_a_filemail_folder_is_the_projects_or_an_absolute_one(email_url, folder)
         timeout=60,
     )
     assert result.stdout.strip() == str(folder), result.stderr
+
+
+def test_deploy_check_refuses_the_admin_without_its_second_factor():
+    env = {"EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587"}
+    result = deploy_check(CACHE_URL="redis://cache:6379/1", STAFF_TWO_FACTOR="0", **env)
+    assert result.returncode != 0
+    assert "clinic.E003" in result.stderr

@@ -83,3 +83,68 @@ def test_a_staff_session_ends_with_the_browser_and_after_hours_idle(client, sam,
     assert client.session.get_expiry_age() <= 4 * 3600
     # Each request starts the idle clock again.
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.fixture
+def second_factor(settings):
+    settings.STAFF_TWO_FACTOR = True
+
+
+def current_code(user) -> str:
+    """What the member of staff's authenticator app shows now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def test_the_admin_asks_for_the_apps_code_after_the_password(client, sam, second_factor):
+    assert sign_in(client, "sam", PASSWORD).status_code == 302
+    admin_home = client.get("/admin/", follow=True)
+    assert admin_home.redirect_chain[-1][0].startswith("/admin/two-factor/")
+    page = admin_home.content.decode()
+    assert "Second step of signing in" in page
+    assert "<svg" in page  # the QR code to scan, drawn on the server
+    assert client.get("/admin/bookings/appointment/").status_code == 302  # not in yet
+
+
+def test_a_new_member_of_staff_sets_up_the_app_then_gets_in(client, sam, second_factor, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows guessing after a wrong code
+    sign_in(client, "sam", PASSWORD)
+    client.get("/admin/two-factor/?next=/admin/")  # the set-up page makes the device
+    wrong = client.post("/admin/two-factor/", {"code": "000000", "next": "/admin/"})
+    assert wrong.status_code == 400
+    assert "That code is not right" in wrong.content.decode()
+    right = client.post("/admin/two-factor/", {"code": current_code(sam), "next": "/admin/"})
+    assert right.status_code == 302 and right["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_next_sign_in_asks_for_a_code_without_setting_up_again(client, sam, second_factor):
+    sign_in(client, "sam", PASSWORD)
+    client.get("/admin/two-factor/")
+    client.post("/admin/two-factor/", {"code": current_code(sam)})
+    client.logout()
+    sign_in(client, "sam", PASSWORD)
+    page = client.get("/admin/two-factor/").content.decode()
+    assert "Enter the code your authenticator app shows" in page
+    assert "<svg" not in page  # the key is shown once, at set-up, never again
+
+
+def test_a_lost_phone_is_reset_by_a_command_and_set_up_again(client, sam, second_factor):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    sign_in(client, "sam", PASSWORD)
+    client.get("/admin/two-factor/")
+    client.post("/admin/two-factor/", {"code": current_code(sam)})
+    call_command("reset_two_factor", "sam", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not TOTPDevice.objects.filter(user=sam).exists()
+    client.logout()
+    sign_in(client, "sam", PASSWORD)
+    assert "<svg" in client.get("/admin/two-factor/").content.decode()
+
+
+def test_the_second_step_is_for_staff_only(client, second_factor):
+    client.force_login(User.objects.create_user("pat", password=PASSWORD))
+    assert client.get("/admin/two-factor/").status_code == 403
