@@ -44,3 +44,13 @@ def test_the_sitemap_lists_every_public_page(client):
         "/plans/nordic-hamstring-programme/",
         "/plans/beginner-hamstring-strength/",
     } <= locations
+
+
+def test_feed_descriptions_are_escaped_exactly_once(client):
+    """A feed reader unescapes the XML once and shows the summary: no "&amp;amp;"."""
+
+    make_article(title="Hips & knees", summary="Runners' hips & knees: <why> it matters")
+    feed = ET.fromstring(client.get("/articles/feed/").content)  # noqa: S314 (our own feed)
+    item = next(i for i in feed.iter("item") if i.findtext("title") == "Hips & knees")
+    assert item.findtext("description") == "Runners' hips & knees: <why> it matters"
+    assert b"&amp;amp;" not in client.get("/articles/feed/").content
