@@ -227,9 +227,17 @@ def book_appointment(
     return appointment
 
 
-def booked_with_key(booking_key: str) -> Appointment | None:
-    """The appointment an earlier send of the same booking form made, if any."""
-    return Appointment.objects.filter(booking_key=booking_key).first()
+# How long a second send of one booking form counts as the same press of "Book".
+SAME_PRESS = timedelta(minutes=10)
+
+
+def booked_with_key(booking_key: str, now: datetime | None = None) -> Appointment | None:
+    """The appointment an earlier send of the same booking form made moments ago, if it
+    is still booked (a cancelled or moved one has given its key up)."""
+    now = now or timezone.now()
+    return Appointment.objects.filter(
+        booking_key=booking_key, status=Status.CONFIRMED, created_at__gte=now - SAME_PRESS
+    ).first()
 
 
 def book_with_anyone(
@@ -292,7 +300,8 @@ def cancel_appointment(
         appointment.status = Status.CANCELLED
         appointment.cancelled_at = now
         appointment.sequence += 1  # calendars take this version over the earlier ones
-        appointment.save(update_fields=["status", "cancelled_at", "sequence"])
+        appointment.booking_key = ""  # the same form may book this time again
+        appointment.save(update_fields=["status", "cancelled_at", "sequence", "booking_key"])
         emails.queue_cancellation_emails(appointment)
         _changed(
             audit.record(Kind.CANCELLED, by, appointment=appointment, at=now),
@@ -342,8 +351,16 @@ def reschedule_appointment(
             appointment.blocked_until = appointment.end + service.buffer
             appointment.reminder_sent_at = None
             appointment.sequence += 1  # calendars take this version over the earlier ones
+            appointment.booking_key = ""  # the form for the old time may book it again
             appointment.save(
-                update_fields=["start", "end", "blocked_until", "reminder_sent_at", "sequence"]
+                update_fields=[
+                    "start",
+                    "end",
+                    "blocked_until",
+                    "reminder_sent_at",
+                    "sequence",
+                    "booking_key",
+                ]
             )
             emails.queue_moved_emails(appointment, previous_start)
             change = audit.record(

@@ -16,6 +16,7 @@ import logging
 import signal
 import smtplib
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -58,6 +59,8 @@ RETRY_DELAYS = [
 # A task's sends stop after this long, however slowly the mail server answers (its 10 s
 # timeout is per socket operation, so a server that dribbles could hold a send far longer).
 SEND_DEADLINE = 40
+# And the goodbye (QUIT) after them.
+CLOSE_DEADLINE = 5
 # How long a worker holds an email while sending it: more than SEND_DEADLINE plus a
 # goodbye, so only a worker that died lets go this way (its email is then sent again by
 # retry_lost, which runs every minute).
@@ -139,8 +142,14 @@ def deliver(email_ids: list[int], now: datetime | None = None) -> dict[int, str]
     outcomes = dict.fromkeys(email_ids, "already handled")
     claimed = _claim(email_ids, now)
     messages = {}
+    errors: dict[AppointmentEmail, Exception] = {}
     for email in claimed:
-        message = build_message(email, now)
+        try:
+            message = build_message(email, now)
+        except Exception as error:  # a template or data fault: counted, retried, given up
+            logger.exception("Could not build the %s email %s", email.kind, email.pk)
+            errors[email] = error
+            continue
         if message is None:
             _record(
                 [email], given_up_at=now, last_error="Nothing to send (no address, or too late)"
@@ -148,12 +157,11 @@ def deliver(email_ids: list[int], now: datetime | None = None) -> dict[int, str]
             outcomes[email.pk] = "skipped"
         else:
             messages[email] = message
-    sent, errors = _send(messages)
-    if sent:
-        _mark_sent(sent, timezone.now())
-        outcomes.update(dict.fromkeys((email.pk for email in sent), "sent"))
-        if _failures_seen and not errors:
-            catch_up(timezone.now())
+    sent, refused = _send(messages)
+    errors.update(refused)
+    outcomes.update(dict.fromkeys((email.pk for email in sent), "sent"))
+    if sent and _failures_seen and not errors:
+        catch_up(timezone.now())
     for email, error in errors.items():
         outcomes[email.pk] = _failed(email, error, timezone.now())
     return outcomes
@@ -204,29 +212,36 @@ def _claim(email_ids: list[int], now: datetime) -> list[AppointmentEmail]:
 def _send(
     messages: dict[AppointmentEmail, EmailMultiAlternatives],
 ) -> tuple[list[AppointmentEmail], dict[AppointmentEmail, Exception]]:
-    """Send each message; a failure to connect fails them all, a refusal only its own."""
+    """Send each message and record it sent at once (a worker killed later cannot send it
+    again); a failure to connect fails them all, a refusal only its own. All the sends
+    together stop after SEND_DEADLINE, the goodbye after a few seconds more, so a live
+    worker never holds an email past its claim."""
     sent: list[AppointmentEmail] = []
     errors: dict[AppointmentEmail, Exception] = {}
     if not messages:
         return sent, errors
     mailer = mail.mailers.default
+    give_up_at = time.monotonic() + SEND_DEADLINE
     try:
         with send_deadline(SEND_DEADLINE):
             mailer.open()
-            for email, message in messages.items():
-                try:
+        for email, message in messages.items():
+            try:
+                with send_deadline(give_up_at - time.monotonic()):
                     mailer.send_messages([message])
-                except SendDeadlineExceeded:
-                    raise
-                except Exception as error:  # any mail failure: record it, try again later
-                    errors[email] = error
-                else:
-                    sent.append(email)
+            except SendDeadlineExceeded:
+                raise
+            except Exception as error:  # any mail failure: record it, try again later
+                errors[email] = error
+            else:
+                _mark_sent([email], timezone.now())  # outside the timer: no query cut short
+                sent.append(email)
     except Exception as error:  # the connection itself, or the deadline: none of the rest went
         errors.update({email: error for email in messages if email not in sent})
     finally:
         try:
-            mailer.close()
+            with send_deadline(CLOSE_DEADLINE):
+                mailer.close()
         except Exception:  # the messages went or failed already; a bad goodbye changes nothing
             logger.warning("The mail connection did not close cleanly", exc_info=True)
     return sent, errors
@@ -240,6 +255,8 @@ class SendDeadlineExceeded(TimeoutError):
 def send_deadline(seconds: float):
     """Raise SendDeadlineExceeded in the block after ``seconds`` (an interval timer, in
     the main thread where the worker runs tasks; elsewhere only the per-call timeout)."""
+    if seconds <= 0:
+        raise SendDeadlineExceeded("no time left to send")
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -46,11 +46,12 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
-    """``client_ip`` as an IP address, or None when there is none to give (django-axes,
-    which counts failed staff sign-ins per client, stores it as an address)."""
-    address = client_ip(request)
+    """The client as django-axes counts failed staff sign-ins: as the rate limit counts it
+    (an IPv6 client by its /64, given as that network's first address), or None when there
+    is no address to give (axes stores an IP address)."""
+    key = client_key(client_ip(request))
     try:
-        return str(ipaddress.ip_address(address))
+        return str(ipaddress.ip_network(key, strict=False).network_address)
     except ValueError:
         return None
 

@@ -294,7 +294,7 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
             f"please phone us on {ClinicDetails.current().phone}.",
         )
         return render(request, "bookings/details.html", {**context, "form": form}, status=429)
-    key = booking_key(request, email)
+    key = booking_key(request, form)
     if key and (earlier := booked_with_key(key)):  # this form sent again: what it booked
         return _see_other(earlier.private_url())
     try:
@@ -317,14 +317,17 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
     return _see_other(appointment.private_url())
 
 
-def booking_key(request: HttpRequest, email: str) -> str:
+def booking_key(request: HttpRequest, form: BookingForm) -> str:
     """What makes two POSTs one press of "Book": the same browser (its CSRF secret, never
     shared between visitors, even when the form came from the page cache), the same form
-    (the path: service, practitioner, time) and the same email."""
+    (the path: service, practitioner, time) and the same person (name, email, phone: a
+    parent booking two children at one time makes two bookings)."""
     secret = request.META.get("CSRF_COOKIE", "")
     if not secret:  # no browser to tell apart (only a test client gets this far without one)
         return ""
-    return hashlib.sha256(f"{secret}\n{request.path}\n{email}".encode()).hexdigest()
+    data = form.cleaned_data
+    person = "\n".join(" ".join(data[f].casefold().split()) for f in ("name", "email", "phone"))
+    return hashlib.sha256(f"{secret}\n{request.path}\n{person}".encode()).hexdigest()
 
 
 def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):

@@ -253,6 +253,8 @@ AXES_VERBOSE = False
 # Only the test suite turns this off (check --deploy refuses it off in production).
 STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=True)
 OTP_TOTP_ISSUER = "Physio and Fitness Clinic"
+# Nobody, superusers included, reads another person's key in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After signing in (also when `next` pointed elsewhere): the back office.
 LOGIN_REDIRECT_URL = "admin:index"
 # Staff sessions end when the browser closes, and after four hours without a request.

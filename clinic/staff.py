@@ -16,6 +16,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -107,3 +108,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         qr = segno.make(device.config_url, error="m")
         context["qr_code"] = mark_safe(qr.svg_inline(scale=4, title="Code to scan"))  # noqa: S308
     return render(request, "registration/two_factor.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End a half-finished sign-in (password given, no code yet): the admin's own logout
+    sits behind the second factor."""
+    logout(request)
+    return redirect("admin:login")

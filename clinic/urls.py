@@ -14,6 +14,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/two-factor/", staff.two_factor, name="two_factor"),
+    path("admin/two-factor/sign-out/", staff.sign_out, name="two_factor_sign_out"),
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("bookings.urls")),

@@ -10,10 +10,13 @@ from django.utils.timezone import localtime
 
 def can_preview(user: AbstractBaseUser | AnonymousUser, model: type[Model]) -> bool:
     """Staff who may view this kind of content in admin may preview its drafts on the site."""
+    from clinic.staff import needs_second_factor
+
     opts = model._meta
     return bool(
         user.is_authenticated
         and user.is_staff
+        and not needs_second_factor(user)  # the password alone shows no drafts
         and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
     )
 

@@ -317,3 +317,18 @@ def test_retry_lost_says_the_dead_workers_task_failed(service, practitioner):
     task.refresh_from_db()
     assert task.status == TaskResultStatus.FAILED
     assert task.exception_class_path == "worker lost"
+
+
+def test_an_email_that_cannot_be_built_is_counted_and_retried_not_lost(
+    service, practitioner, monkeypatch, caplog
+):
+    appointment = book_appointment(service, practitioner, days_ahead(3, 10), ANN)
+
+    def broken(email, now):
+        raise KeyError("a template fault")
+
+    monkeypatch.setattr(emails, "build_message", broken)
+    outcomes = emails.deliver(list(appointment.emails.values_list("pk", flat=True)))
+    assert sorted(outcomes.values()) == ["retry", "retry"]
+    assert set(appointment.emails.values_list("last_error", flat=True)) == {"KeyError"}
+    assert "Could not build the confirmation email" in caplog.text

@@ -687,3 +687,27 @@ def test_a_move_sent_twice_moves_once_and_emails_once(client, service, practitio
     run_tasks()
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Moved", "Moved"]  # patient, clinic
     assert appointment.audit.filter(kind="moved").count() == 1
+
+
+def test_after_cancelling_the_same_form_books_the_time_again(browser, service, practitioner):
+    url = url_for(service, practitioner, days_ahead(3, 10))
+    form = open_form(browser, url)
+    first = browser.post(url, form)
+    from bookings import audit
+    from bookings.booking import cancel_appointment
+
+    cancel_appointment(Appointment.objects.get(), by=audit.PATIENT)
+    again = browser.post(url, form)
+    assert again.status_code == 303
+    assert again["Location"] != first["Location"]
+    assert Appointment.objects.filter(status="confirmed").count() == 1
+
+
+def test_one_browser_booking_for_someone_else_is_not_sent_to_the_first_booking(
+    browser, service, practitioner
+):
+    url = url_for(service, practitioner, days_ahead(3, 10))
+    form = open_form(browser, url)
+    assert browser.post(url, form).status_code == 303
+    sibling = browser.post(url, {**form, "name": "Bo Runner"})  # same email, same time
+    assert sibling.status_code == 409  # taken: never the first person's private page

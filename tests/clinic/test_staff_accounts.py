@@ -148,3 +148,27 @@ def test_a_lost_phone_is_reset_by_a_command_and_set_up_again(client, sam, second
 def test_the_second_step_is_for_staff_only(client, second_factor):
     client.force_login(User.objects.create_user("pat", password=PASSWORD))
     assert client.get("/admin/two-factor/").status_code == 403
+
+
+def test_the_password_alone_shows_no_drafts(client, sam, second_factor):
+    from django.contrib.auth.models import Permission
+
+    from tests.programs.factories import make_article
+
+    sam.user_permissions.add(Permission.objects.get(codename="view_article"))
+    draft = make_article(status="draft")
+    sign_in(client, "sam", PASSWORD)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_half_finished_sign_in_can_be_ended(client, sam, second_factor):
+    sign_in(client, "sam", PASSWORD)
+    response = client.post("/admin/two-factor/sign-out/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_ipv6_client_is_counted_by_its_64_like_the_booking_limit(client, sam, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"someone{number}", "wrong", REMOTE_ADDR=f"2001:db8:1:2::{number + 1}")
+    assert sign_in(client, "sam", PASSWORD, REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
