@@ -112,6 +112,15 @@ def nearest_free_times(
     return nearest(schedule.free_slots(now), around, count, practitioner.pk)
 
 
+def _locked(appointment: Appointment, *related: str) -> Appointment:
+    """The appointment as it is now, its row locked until the caller's transaction ends."""
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", *related)
+        .get(pk=appointment.pk)
+    )
+
+
 def _lock(practitioner_id: int) -> None:
     """Changes to one practitioner's diary run one at a time (the caller's transaction)."""
     Practitioner.objects.select_for_update().get(pk=practitioner_id)
@@ -289,11 +298,7 @@ def cancel_appointment(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("patient")
-            .get(pk=appointment.pk)
-        )
+        appointment = _locked(appointment)
         if not by.is_patient and appointment.status == Status.CANCELLED:
             return appointment
         _check_changeable(appointment, by, now)
@@ -334,11 +339,7 @@ def reschedule_appointment(
     try:
         with transaction.atomic():
             _lock(appointment.practitioner_id)
-            appointment = (
-                Appointment.objects.select_for_update(of=("self",))
-                .select_related("service", "practitioner", "patient")
-                .get(pk=appointment.pk)
-            )
+            appointment = _locked(appointment, "service", "practitioner")
             if appointment.start == new_start and appointment.status == Status.CONFIRMED:
                 return appointment  # the same move again (a double click): done, nothing sent
             _check_changeable(appointment, by, now)
@@ -406,11 +407,7 @@ def mark_status(
         raise ValueError(f"Not a status to mark: {status!r} (cancel with cancel_appointment)")
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = (
-            Appointment.objects.select_for_update(of=("self",))
-            .select_related("patient")
-            .get(pk=appointment.pk)
-        )
+        appointment = _locked(appointment)
         check_status(appointment, status)
         if appointment.status == status:
             return appointment

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 
@@ -29,19 +28,6 @@ from .test_views import DETAILS, url_for
 pytestmark = pytest.mark.django_db
 PATIENTS = "/admin/bookings/patient/"
 ANN = PatientDetails("Ann Runner", "ann@example.com", "07700 900123")
-
-
-@pytest.fixture
-def desk(db) -> User:
-    user = User.objects.create(username="desk", is_staff=True)
-    user.groups.add(Group.objects.get(name="Reception"))
-    return user
-
-
-@pytest.fixture
-def reception(client, desk):
-    client.force_login(desk)
-    return client
 
 
 # --- Which record a booking joins ----------------------------------------------------------

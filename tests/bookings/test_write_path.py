@@ -3,7 +3,6 @@ bookings/booking.py, so a change there emails the patient, records who and when,
 tells the waiting list (appointment_changed), exactly as a change online does."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 
 from bookings import audit
@@ -15,19 +14,6 @@ from .factories import days_ahead, make_appointment, make_patient, make_rules
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/bookings/appointment/"
-
-
-@pytest.fixture
-def desk(db) -> User:
-    user = User.objects.create(username="desk", is_staff=True)
-    user.groups.add(Group.objects.get(name="Reception"))
-    return user
-
-
-@pytest.fixture
-def reception(client, desk):
-    client.force_login(desk)
-    return client
 
 
 @pytest.fixture
