@@ -118,6 +118,14 @@ DATABASE_OUTAGE_PAUSE = env.float("DATABASE_OUTAGE_PAUSE", default=3)
 
 # --- Cache (shared across servers when CACHE_URL is redis://) -----------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://clinic")}
+# A Redis that hangs must not hold a page: give up after a quarter of a second and build
+# the page without it (clinic.cache.cache_call). redis-py waits forever by default.
+REDIS_CACHE_OPTIONS = {
+    "socket_timeout": env.float("CACHE_TIMEOUT", default=0.25),
+    "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.25),
+}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
 # Cached pages (clinic/cache.py) apart from the rate-limit counters, so that however
 # many pages are cached they never push a counter out.
 CACHES["pages"] = {
