@@ -93,21 +93,25 @@ def queue(appointment: Appointment, *kinds: str, previous_start: datetime | None
 
 
 def queue_booking_emails(appointment: Appointment) -> None:
-    if appointment.patient.email:
-        queue(appointment, Kind.CONFIRMATION, Kind.CLINIC_NOTICE)
-    else:
-        queue(appointment, Kind.CLINIC_NOTICE)
+    _queue_for_patient_and_clinic(appointment, Kind.CONFIRMATION, Kind.CLINIC_NOTICE)
 
 
 def queue_cancellation_emails(appointment: Appointment) -> None:
-    if appointment.patient.email:
-        queue(appointment, Kind.CANCELLATION, Kind.CLINIC_CANCELLATION)
-    else:
-        queue(appointment, Kind.CLINIC_CANCELLATION)
+    _queue_for_patient_and_clinic(appointment, Kind.CANCELLATION, Kind.CLINIC_CANCELLATION)
 
 
 def queue_moved_emails(appointment: Appointment, previous_start: datetime) -> None:
-    kinds = [Kind.MOVED, Kind.CLINIC_MOVED] if appointment.patient.email else [Kind.CLINIC_MOVED]
+    _queue_for_patient_and_clinic(appointment, Kind.MOVED, Kind.CLINIC_MOVED, previous_start)
+
+
+def _queue_for_patient_and_clinic(
+    appointment: Appointment,
+    to_patient: str,
+    to_clinic: str,
+    previous_start: datetime | None = None,
+) -> None:
+    """The patient's email (when the record has an address) and the clinic's copy."""
+    kinds = [to_patient, to_clinic] if appointment.patient.email else [to_clinic]
     queue(appointment, *kinds, previous_start=previous_start)
 
 
