@@ -87,7 +87,8 @@ def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
             row = row.first()
             if row is None:  # another worker holds it now
                 continue
-            if row.schedule != job.schedule:  # the settings changed: follow the new times
+            changed = row.schedule != job.schedule
+            if changed:  # the settings changed: follow the new times
                 row.schedule = job.schedule
                 last = row.last_run_at
                 row.next_run_at = job.next_run(last) if last else job.first_run(now)
@@ -97,7 +98,9 @@ def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
                 row.last_run_at = now
                 row.next_run_at = job.next_run(now)
                 enqueued.append(job.name)
-            row.save()
+                changed = True
+            if changed:  # most ticks find nothing due: no write
+                row.save()
     for name in enqueued:
         logger.info("Scheduled job %s enqueued", name)
     return enqueued
