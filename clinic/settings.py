@@ -125,6 +125,8 @@ REDIS_CACHE_OPTIONS = {
     "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.25),
 }
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's backend with one client per connection pool (clinic/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "clinic.redis_cache.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(REDIS_CACHE_OPTIONS)
 # Cached pages (clinic/cache.py) apart from the rate-limit counters, so that however
 # many pages are cached they never push a counter out.

@@ -6,9 +6,9 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache.backends.redis import RedisCache
 
 from clinic.cache import cache_call
+from clinic.redis_cache import RedisCache
 
 
 def test_a_hanging_redis_is_given_up_on_quickly():

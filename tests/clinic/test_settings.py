@@ -71,7 +71,7 @@ def test_production_settings_are_read_from_the_environment():
     assert values["db_engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "clinic"
     assert values["db_pool"] is True
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "clinic.redis_cache.RedisCache"
     assert values["mailer"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["mail_host"] == "smtp.example"
     assert values["mail_tls"] is True
