@@ -7,7 +7,14 @@ class BookingsConfig(AppConfig):
     name = "bookings"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .cached_pages import empty_appointment_weeks
+        from .models import Appointment
+
         checks.register(check_rate_limit_setting)
+        for signal in (post_save, post_delete):
+            signal.connect(empty_appointment_weeks, sender=Appointment, dispatch_uid="weeks")
 
 
 def check_rate_limit_setting(app_configs=None, **kwargs):

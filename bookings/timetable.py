@@ -43,6 +43,8 @@ class Timetable:
     next_week: date | None
     # Why the day or week asked for is not the one shown (passed, or too far ahead).
     notice: str = ""
+    # The week asked for had nothing free, so later weeks were read too.
+    looked_later: bool = False
 
 
 def monday_of(day: date) -> date:
@@ -84,7 +86,8 @@ def build_timetable(
     first_free = slots[0] if slots else None
     first_free_is_later = False
     is_soonest_week = monday <= today
-    if not slots and sunday < last_day:
+    looked_later = not slots and sunday < last_day
+    if looked_later:
         rest = load_schedule(
             service, sunday + timedelta(days=1), last_day, practitioner, rules=rules
         )
@@ -116,6 +119,7 @@ def build_timetable(
         previous_week=previous_week if previous_week >= monday_of(today) else None,
         next_week=next_week if next_week <= last_day else None,
         notice=notice,
+        looked_later=looked_later,
     )
 
 

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
-from clinic.cache import cached_page
 from clinic.models import ClinicDetails
 
 from . import access, audit
@@ -35,6 +34,7 @@ from .booking import (
     nearest_free_times,
     reschedule_appointment,
 )
+from .cached_pages import CACHED_WEEKS, from_cache, read_parts, week_part, weeks_from
 from .calendar import appointment_ics, calendar_mimetype
 from .forms import BookingForm
 from .models import Appointment, BookingRules, Practitioner, Service
@@ -135,11 +135,12 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
         and monday_of(today) <= asked <= monday_of(today) + timedelta(weeks=CACHED_WEEKS)
     ):
         return _week(request, service, chosen, today, day, monday)
-    return _from_cache(
+    return from_cache(
         request,
         # Today too: the previous-week link and the past depend on it.
         f"/book/{service}/?practitioner={chosen}&day={day or ''}&week={monday or ''}&today={today}",
         lambda: _week(request, service, chosen, today, day, monday),
+        parts=weeks_from(service, asked),
     )
 
 
@@ -147,15 +148,6 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
 # the cache with pages of their own invention (a page is kept only when it is a 200).
 CACHE_KEY_PART = re.compile(r"[-\w]{1,80}", re.ASCII)
 START_AS_LINKED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d", re.ASCII)
-CACHED_WEEKS = 26
-
-
-def _from_cache(request: HttpRequest, name: str, build) -> HttpResponse:
-    """A booking page from the page cache: its group, "availability", is emptied by any
-    booking, cancellation or change to the diary, and kept 30 seconds at most."""
-    return cached_page(
-        request, name, build, group="availability", seconds=settings.AVAILABILITY_CACHE_SECONDS
-    )
 
 
 def _week(
@@ -205,7 +197,9 @@ def _week(
         "practitioner_query": f"practitioner={practitioner.slug}&" if practitioner else "",
         "asked_query": asked,
     }
-    return render(request, "bookings/week.html", context)
+    response = render(request, "bookings/week.html", context)
+    read_parts(response, service.slug, timetable)
+    return response
 
 
 def _problem(request, service, practitioner, problem: str, around: datetime, status: int):
@@ -231,10 +225,15 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
         or not START_AS_LINKED.fullmatch(start)
     ):
         return _details(request, service, practitioner, start)
-    return _from_cache(
+    try:
+        week = week_part(service, monday_of(date.fromisoformat(start[:10])))
+    except ValueError:  # no such day: _details says so
+        return _details(request, service, practitioner, start)
+    return from_cache(
         request,
         f"/book/{service}/{practitioner}/{start}/",
         lambda: _details(request, service, practitioner, start),
+        parts=[week],
     )
 
 

@@ -6,9 +6,19 @@ once (share the version across servers with CACHE_URL=redis://...). Entries also
 after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appears.
 
 The booking week pages and forms are cached the same way in their own group,
-"availability", whose version any save or delete of the diary's models bumps (a booking,
-a cancellation, working hours, time off), and for AVAILABILITY_CACHE_SECONDS only,
-since the clock alone moves times into the minimum notice.
+"availability", whose version any change to the diary's settings bumps (services,
+practitioners, working hours, time off, closures, rules), and for
+AVAILABILITY_CACHE_SECONDS only, since the clock alone moves times into the minimum
+notice. Appointments are finer grained: a page also names the *parts* it was built from
+(a service's week, bookings/cached_pages.py), each with a version of its own, and a
+booking bumps only its own parts, so the other weeks stay cached under a steady trickle
+of bookings.
+
+An entry holds the versions it was built from and is served while they are all
+current: a content page costs one round trip to the cache (its group's version and the
+page in one MGET), a booking page two (the parts' versions after the entry names them).
+The versions are read before the page is built, so a change that lands while it is
+being built leaves the entry stale, never the reverse.
 
 Pages live in a cache of their own (the "pages" alias), so a flood of them can never
 push the booking rate-limit counters out of the default cache. The cache is a help,
@@ -17,6 +27,8 @@ not a dependency: when it cannot be reached, pages are built afresh.
 
 import logging
 import re
+import time
+from collections.abc import Iterable, Sequence
 from functools import wraps
 
 from django.conf import settings
@@ -39,8 +51,9 @@ KEPT_HEADERS = (
     "X-Robots-Tag",
 )
 # Page group -> what makes its pages stale: a whole app ("programs") or one model
-# ("bookings.appointment"). Models not named here (the email outbox, the task queue,
-# the scheduler's clock) never empty a page.
+# ("bookings.workinghours"). Models not named here (the email outbox, the task queue,
+# the scheduler's clock) never empty a page. Appointments empty only the weeks they are
+# in (bookings/cached_pages.py), not the whole group.
 PAGE_GROUPS = {
     # The footer shows the clinic's details.
     "content": frozenset({"programs", "clinic.clinicdetails", "clinic.openinghours"}),
@@ -53,7 +66,6 @@ PAGE_GROUPS = {
             "bookings.timeoff",
             "bookings.clinicclosure",
             "bookings.bookingrules",
-            "bookings.appointment",
             "clinic.clinicdetails",
             "clinic.openinghours",
         }
@@ -75,16 +87,22 @@ def version_key(group: str) -> str:
     return f"pages:{group}:version"
 
 
+def part_key(part: str) -> str:
+    return f"pages:part:{part}:version"
+
+
+def fresh_version() -> int:
+    """A version no key has held before: a version key lost from the cache (a restart,
+    an eviction) and made again must not match the entries built before it was lost."""
+    return time.time_ns()
+
+
 def page_version(group: str) -> int:
-    return caches["pages"].get_or_set(version_key(group), 1, timeout=None)
+    return caches["pages"].get_or_set(version_key(group), fresh_version, timeout=None)
 
 
 def bump_page_versions(**kwargs) -> None:
-    """Signal receiver: a model changed, so the cached pages built from its app are stale.
-
-    Bumped now, and again once the transaction commits: a page built in between, from
-    what the database held before the commit, must not outlive it.
-    """
+    """Signal receiver: a model changed, so the cached pages built from its app are stale."""
     sender = kwargs.get("sender")
     groups = [
         group
@@ -94,22 +112,34 @@ def bump_page_versions(**kwargs) -> None:
         or sender._meta.label_lower in senders
     ]
     if groups:
-        bump_versions(groups)
-        transaction.on_commit(lambda: bump_versions(groups), using=kwargs.get("using"), robust=True)
+        bump_now_and_on_commit([version_key(group) for group in groups], kwargs.get("using"))
 
 
-def bump_versions(groups: list[str]) -> None:
+def bump_parts(parts: Iterable[str], using: str | None = None) -> None:
+    """The pages built from these parts are stale (bookings/cached_pages.py names them)."""
+    bump_now_and_on_commit([part_key(part) for part in parts], using)
+
+
+def bump_now_and_on_commit(keys: list[str], using: str | None) -> None:
+    """Bumped now, and again once the transaction commits: a page built in between, from
+    what the database held before the commit, must not outlive it."""
+    if keys:
+        bump_versions(keys)
+        transaction.on_commit(lambda: bump_versions(keys), using=using, robust=True)
+
+
+def bump_versions(keys: list[str]) -> None:
     # An unreachable cache must not undo the save that called this.
-    for group in groups:
-        cache_call(bump_version, group)
+    for key in keys:
+        cache_call(bump_version, key)
 
 
-def bump_version(group: str) -> None:
+def bump_version(key: str) -> None:
     pages = caches["pages"]
     try:
-        pages.incr(version_key(group))
-    except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-        pages.set(version_key(group), 2, timeout=None)
+        pages.incr(key)
+    except ValueError:  # not set yet (or lost): any new value invalidates old entries
+        pages.set(key, fresh_version(), timeout=None)
 
 
 def is_cacheable(request) -> bool:
@@ -156,39 +186,78 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = b"[csrf-token]"
 
 
-def cached_page(request, name: str, build, *, group: str = "content", seconds: int | None = None):
+def cached_page(
+    request,
+    name: str,
+    build,
+    *,
+    group: str = "content",
+    seconds: int | None = None,
+    parts: Sequence[str] = (),
+):
     """The response of `build()` for this anonymous GET, from the cache when it is there.
 
     `name` says which page this is; callers build it from checked values only, so
     nobody can fill the cache with pages of their own invention. Only 200s are kept.
     A page with a form is kept without its CSRF token; each visitor gets their own.
+    `parts` are what the page may be built from besides its group; the response may
+    name fewer (``response.cache_parts``) once it knows what it used.
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
     host = known_host(request)
     if seconds <= 0 or host is None or not is_cacheable(request):
         return build()
     pages = caches["pages"]
+    # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+    key = f"page:{group}:{request.scheme}://{host}{name}"
+    group_key = version_key(group)
     try:
-        # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-        key = f"page:{group}:{page_version(group)}:{request.scheme}://{host}{name}"
-        cached = pages.get(key)
+        found = pages.get_many([group_key, key])
+        if group_key not in found:
+            pages.add(group_key, fresh_version(), timeout=None)
+            found[group_key] = pages.get(group_key)
+        entry = found.get(key)
+        if entry is not None and _still_current(pages, entry[2], group_key, found[group_key]):
+            return _replay(request, entry)
+        # Read before building: a change made while the page is built leaves it stale.
+        versions = {group_key: found[group_key]}
+        if parts:
+            read = pages.get_many([part_key(part) for part in parts])
+            versions.update({part_key(part): read.get(part_key(part)) for part in parts})
     except Exception:  # the cache is away: build the page as if it had never been cached
         logger.warning("Page cache unavailable", exc_info=True)
         return build()
-    if cached is not None:
-        body, headers = cached
-        if CSRF_MARKER in body:
-            body = body.replace(CSRF_MARKER, get_token(request).encode())
-        response = HttpResponse(body, status=200)
-        for header, value in headers.items():
-            response[header] = value
-        return response
     response = build()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
     nonce_used = "nonce=" in response.content.decode(errors="ignore")
     if response.status_code == 200 and not response.streaming and not nonce_used:
+        used = getattr(response, "cache_parts", parts)
+        kept = {group_key: versions[group_key]} | {
+            part_key(part): versions[part_key(part)] for part in used
+        }
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
         body = CSRF_FIELD.sub(rb"\1" + CSRF_MARKER + rb"\2", response.content)
-        cache_call(pages.set, key, (body, headers), seconds)
+        cache_call(pages.set, key, (body, headers, kept), seconds)
+    return response
+
+
+def _still_current(pages, versions: dict, group_key: str, group_version) -> bool:
+    """Whether every version an entry was built from is the one the cache holds now."""
+    if versions.get(group_key) != group_version:
+        return False
+    others = [key for key in versions if key != group_key]
+    if not others:
+        return True
+    now = pages.get_many(others)
+    return all(now.get(key) == versions[key] for key in others)
+
+
+def _replay(request, entry) -> HttpResponse:
+    body, headers, _ = entry
+    if CSRF_MARKER in body:
+        body = body.replace(CSRF_MARKER, get_token(request).encode())
+    response = HttpResponse(body, status=200)
+    for header, value in headers.items():
+        response[header] = value
     return response

@@ -358,6 +358,17 @@ class Appointment(models.Model):
             f"{local:%d %b %Y %H:%M}"
         )
 
+    # (practitioner id, start) as read from the database; (None, None) for a new one. A move
+    # empties the cached booking pages of the week it left too (bookings/cached_pages.py).
+    loaded_at: tuple[int | None, datetime | None] = (None, None)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        appointment = super().from_db(db, field_names, values, **kwargs)
+        fields = appointment.__dict__  # deferred fields are not there
+        appointment.loaded_at = (fields.get("practitioner_id"), fields.get("start"))
+        return appointment
+
     def private_url(self) -> str:
         """The patient's own page; anyone holding it may cancel or move the booking.
 

@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from bookings.booking import reschedule_appointment
 from bookings.models import TimeOff
 
-from .factories import days_ahead, make_appointment, make_practitioner
+from .factories import days_ahead, make_appointment, make_practitioner, make_service
 from .test_views import DETAILS
 
 pytestmark = pytest.mark.django_db
@@ -129,9 +130,77 @@ def test_booking_pages_are_built_afresh_when_the_cache_is_away(
     def away(*args, **kwargs):
         raise ConnectionError("cache server unreachable")
 
-    monkeypatch.setattr(caches["pages"], "get", away)
-    monkeypatch.setattr(caches["pages"], "get_or_set", away)
+    for method in ("get", "get_many", "get_or_set", "add", "set", "incr"):
+        monkeypatch.setattr(caches["pages"], method, away)
     start = days_ahead(7, 10)
     response = client.get(week_url(service, start))
     assert response.status_code == 200
     assert time_link(service, "any", start) in response.content
+
+
+# --- A booking empties its own week only --------------------------------------------------
+
+
+def monday_in(weeks: int, hour: int = 10):
+    """A clinic-local Monday morning some weeks ahead."""
+    today = timezone.localdate()
+    return days_ahead(7 * weeks - today.weekday(), hour)
+
+
+def test_a_booking_in_another_week_leaves_this_weeks_page_cached(
+    client, service, practitioner, django_assert_num_queries
+):
+    this_week, later = monday_in(2), monday_in(3)
+    client.get(week_url(service, this_week))
+    make_appointment(practitioner, service, later)
+    with django_assert_num_queries(0):
+        assert client.get(week_url(service, this_week)).status_code == 200
+    # The week booked in is built afresh and shows the time taken.
+    assert time_link(service, "any", later) not in client.get(week_url(service, later)).content
+
+
+def test_a_booking_empties_the_week_of_every_service_the_practitioner_offers(
+    client, service, practitioner
+):
+    massage = make_service(slug="sports-massage", name="Sports massage")
+    practitioner.services.add(massage)
+    other = make_practitioner(massage, name="Jo Bell", slug="jo-bell")
+    start = monday_in(2)
+    client.get(week_url(massage, start, practitioner.slug))
+    client.get(week_url(massage, start, other.slug))
+    make_appointment(practitioner, service, start)  # an assessment takes Sam for massage too
+    page = client.get(week_url(massage, start, practitioner.slug))
+    assert page.context is not None  # built afresh
+    assert time_link(massage, practitioner, start) not in page.content
+    assert (
+        time_link(massage, other, start) in client.get(week_url(massage, start, other.slug)).content
+    )
+
+
+def test_a_move_empties_the_week_it_left_and_the_week_it_went_to(client, service, practitioner):
+    first, second = monday_in(2), monday_in(4)
+    appointment = make_appointment(practitioner, service, first)
+    assert time_link(service, "any", first) not in client.get(week_url(service, first)).content
+    assert time_link(service, "any", second) in client.get(week_url(service, second)).content
+    reschedule_appointment(appointment, second)
+    assert time_link(service, "any", first) in client.get(week_url(service, first)).content
+    assert time_link(service, "any", second) not in client.get(week_url(service, second)).content
+
+
+def test_an_empty_week_that_looked_ahead_is_emptied_by_a_booking_later_on(
+    client, service, practitioner
+):
+    """A week with nothing free shows the first free time after it: a booking of that
+    time must empty it too, though it lies in another week."""
+    this_week = monday_in(2)
+    TimeOff.objects.create(
+        practitioner=practitioner, start=this_week - timedelta(hours=10), end=monday_in(3, 0)
+    )
+    page = client.get(week_url(service, this_week)).content
+    first_free = monday_in(3, 9)
+    assert time_link(service, "any", first_free) in page
+    make_appointment(practitioner, service, first_free)
+    assert (
+        time_link(service, "any", first_free)
+        not in client.get(week_url(service, this_week)).content
+    )
