@@ -18,6 +18,7 @@ room for, buffers included, and cancel at any time.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -42,6 +43,12 @@ class BookingError(Exception):
 
 class SlotTaken(BookingError):
     """The time was free when the page was shown, but someone else has it now."""
+
+    def __init__(self, message: str, clash_key: str | None = None):
+        super().__init__(message)
+        # The booking key of the appointment in the way ("" for none), when known: the
+        # same key means this very form booked it a moment ago (a double click).
+        self.clash_key = clash_key
 
 
 class NotBookable(BookingError):
@@ -92,24 +99,47 @@ def free_practitioners(
     return [by_id[pk] for pk in schedule.least_busy_first() if pk in free]
 
 
+# How far either side of a time the nearest free times are looked for: the first reach
+# when it holds enough of them, else the second.
+NEAREST_REACH = (timedelta(days=3), timedelta(days=14))
+
+
 def nearest_free_times(
     service: Service,
     around: datetime,
     practitioner: Practitioner | None = None,
     count: int = 6,
     now: datetime | None = None,
+    rules: BookingRules | None = None,
 ) -> list[Slot]:
     """Up to ``count`` free times near ``around`` (within a fortnight either side),
     mostly with ``practitioner`` when given, and a couple with anyone else; without
-    one, each time once (for "anyone free")."""
+    one, each time once (for "anyone free").
+
+    The fortnight's diary is read at once, but its free times are worked out for the
+    nearest days first, and for the rest only when those days do not surely hold the
+    ``count`` nearest: a lost race is answered in a few days' work, not a month's.
+    """
     now = now or timezone.now()
+    rules = rules or BookingRules.current()
     # Only bookable times can be near: clamp to [now, end of the booking window].
-    around = min(max(around, now), now + BookingRules.current().booking_window)
+    around = min(max(around, now), now + rules.booking_window)
     day = timezone.localtime(around).date()
-    schedule = load_schedule(service, day - timedelta(days=14), day + timedelta(days=14))
-    if practitioner is None:
-        return nearest(one_per_time(schedule.free_slots(now)), around, count)
-    return nearest(schedule.free_slots(now), around, count, practitioner.pk)
+    widest = NEAREST_REACH[-1]
+    schedule = load_schedule(service, day - widest, day + widest, rules=rules)
+    for reach in NEAREST_REACH:
+        days = dataclasses.replace(schedule, first_day=day - reach, last_day=day + reach)
+        slots = days.free_slots(now)
+        if practitioner is None:
+            found = nearest(one_per_time(slots), around, count)
+        else:
+            found = nearest(slots, around, count, practitioner.pk)
+        # A time in the days not worked out could be nearer than the farthest found (an
+        # hour spare for a clock change).
+        surely_nearest = reach - timedelta(hours=1)
+        if len(found) == count and all(abs(s.start - around) <= surely_nearest for s in found):
+            break
+    return found
 
 
 def _locked(appointment: Appointment, *related: str) -> Appointment:
@@ -141,14 +171,17 @@ def _check_free(
     )
     if ignore is not None:
         clash = clash.exclude(pk=ignore.pk)
+    # The clash first: it is one query, and it is how a race is lost.
+    clash_key = clash.values_list("booking_key", flat=True).first()
     if by.is_patient:
-        if is_free(service, practitioner, start, now, ignore):
-            return
-        if clash.exists():
-            raise SlotTaken("Sorry, that time was just taken.")
-        raise NotBookable("That time is not available to book.")
-    if clash.exists():
-        raise SlotTaken(f"{practitioner.name} already has an appointment then (buffers included).")
+        if clash_key is not None:
+            raise SlotTaken("Sorry, that time was just taken.", clash_key)
+        if not is_free(service, practitioner, start, now, ignore):
+            raise NotBookable("That time is not available to book.")
+    elif clash_key is not None:
+        raise SlotTaken(
+            f"{practitioner.name} already has an appointment then (buffers included).", clash_key
+        )
 
 
 def _check_offers(service: Service, practitioner: Practitioner) -> None:

@@ -294,7 +294,9 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
         )
         return render(request, "bookings/details.html", {**context, "form": form}, status=429)
     key = booking_key(request, form)
-    if key and (earlier := booked_with_key(key)):  # this form sent again: what it booked
+    # This form sent again: what it booked. (With one practitioner, the booking finds its
+    # own appointment in the way, below, so a lost race is not asked this too.)
+    if key and practitioner is None and (earlier := booked_with_key(key)):
         return _see_other(earlier.private_url())
     try:
         if practitioner is None:
@@ -304,7 +306,8 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
                 service, practitioner, start_at, form.patient(), now, booking_key=key
             )
     except BookingError as problem:
-        if key and (earlier := booked_with_key(key)):  # a double click: the first booked it
+        same_press = getattr(problem, "clash_key", None) in (key, None)
+        if key and same_press and (earlier := booked_with_key(key)):  # a double click
             return _see_other(earlier.private_url())
         message = (
             "Sorry, that time was just taken by someone else."
@@ -332,7 +335,11 @@ def booking_key(request: HttpRequest, form: BookingForm) -> str:
 def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):
     """The details form again, as typed, with the nearest free times to send it to."""
     nearby = nearest_free_times(
-        context["service"], context["start"], context["practitioner"], now=timezone.now()
+        context["service"],
+        context["start"],
+        context["practitioner"],
+        now=timezone.now(),
+        rules=context["rules"],
     )
     message = (
         f"{problem} Your details are kept: choose one of the nearest free times below "

@@ -159,3 +159,37 @@ def test_a_patients_page_costs_the_same_with_one_appointment_or_fifty(reception)
     for number in range(49):
         book_appointment(service, sam, days_ahead(3 + number, 10), ann, by=audit.SYSTEM)
     assert queries_for(reception, url) == one
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@pytest.mark.django_db(transaction=True)  # the booking's own transaction, as in production
+def test_a_lost_race_is_answered_in_ten_queries_whatever_the_diary(client):
+    """Someone booked the time while this patient typed: the refusal, with the nearest
+    free times, costs no more than ten queries, with one practitioner or eight busy ones."""
+    from .test_views import DETAILS
+
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    start = days_ahead(3, 10)
+    url = f"/book/massage/sam/{start:%Y-%m-%dT%H:%M}/"
+
+    def lost_race() -> int:
+        client.get(url)
+        make_appointment(sam, service, start)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, DETAILS)
+        assert response.status_code == 409
+        assert b"just taken" in response.content
+        assert b"nearest free times" in response.content
+        sam.appointments.all().delete()
+        # Queries, not the transaction's own statements (BEGIN, ROLLBACK on SQLite).
+        return sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in queries)
+
+    assert lost_race() <= 10
+    for _ in range(7):
+        person = make_practitioner(service)
+        for day in range(1, 10):
+            make_appointment(person, service, days_ahead(day, 11))
+    assert lost_race() <= 10
