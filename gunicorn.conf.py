@@ -9,12 +9,21 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Workers are not recycled: a soak (bench/soak.py) shows their memory flat, and workers
+# that all reach the same count together restart together, a latency spike under load.
+# GUNICORN_MAX_REQUESTS=N turns recycling on, with a jitter of half N to stagger them.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 2
 # Access-log lines with appointment tokens (private links) redacted.
 logger_class = "clinic.log_redaction.GunicornLogger"
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "clinic.wsgi:application"
+
+
+def post_worker_init(worker):
+    """Let the worker see its listen queue, to shed load when it overflows."""
+    from clinic.overload import watch
+
+    watch(worker.sockets)

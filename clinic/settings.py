@@ -322,6 +322,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # the minimum notice stays on show. Booking that time is refused politely anyway.
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=30)
 
+# Under gunicorn, a worker answers 503 + Retry-After at once while more than this many
+# connections wait to be served (clinic/overload.py); 0 never sheds.
+SHED_QUEUE_LENGTH = env.int("SHED_QUEUE_LENGTH", default=64)
+
 # --- Bookings ---------------------------------------------------------------------
 # Booking POSTs and appointment-page POSTs allowed per client IP: "<count>/<s|m|h|d>".
 # Counted in the default cache, so set CACHE_URL=redis://... when running several servers.

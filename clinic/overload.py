@@ -1,0 +1,82 @@
+"""Shed load before it queues: a quick 503 when more requests wait than can be served.
+
+gunicorn's sync workers take connections from the kernel's listen queue one at a time.
+Offered more than they can serve, the queue grows without bound, every visitor waits
+longer, and workers end up answering people who gave up long ago. So before a request
+is handed to Django, each worker asks the kernel how many connections wait behind it
+(TCP_INFO on the listening socket, Linux). With ``n`` waiting, above SHED_QUEUE_LENGTH
+``limit``, it answers a share ``(n - limit) / n`` of requests 503 with Retry-After at
+once, which costs a fraction of a millisecond. A share, not all: visitors that retry at
+once would otherwise keep the queue long and nobody would be served. Offered twice what
+the workers can serve, half are shed and the queue settles near twice the limit, so a
+request is served within ``2 * limit / offered rate`` seconds (about half a second).
+
+gunicorn.conf.py's ``post_worker_init`` tells this module the worker's sockets. Under any
+other server (runserver, tests) nothing is watched and nothing is shed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import struct
+
+logger = logging.getLogger(__name__)
+
+LISTENERS: list[socket.socket] = []
+# struct tcp_info: eight one-byte fields, then rto, ato, snd_mss, rcv_mss and
+# tcpi_unacked, which for a listening socket is the number of connections waiting.
+_TCP_INFO_SIZE = 104
+_WAITING_OFFSET = 24
+BUSY = b"The clinic's website is very busy just now. Please try again in a moment.\n"
+
+
+def watch(sockets) -> None:
+    """The listening sockets of this worker (gunicorn's wrap theirs in ``.sock``)."""
+    LISTENERS[:] = [getattr(listener, "sock", listener) for listener in sockets]
+
+
+def waiting() -> int:
+    """Connections the kernel has accepted that no worker has taken yet."""
+    total = 0
+    for listener in LISTENERS:
+        try:
+            info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _TCP_INFO_SIZE)
+        except (OSError, AttributeError):  # a Unix socket, or not Linux: nothing to tell
+            continue
+        total += struct.unpack_from("I", info, _WAITING_OFFSET)[0]
+    return total
+
+
+def should_shed(limit: int) -> bool:
+    if limit <= 0 or not LISTENERS:
+        return False
+    queued = waiting()
+    return queued > limit and random.random() < (queued - limit) / queued
+
+
+class ShedLoad:
+    """WSGI middleware: 503 + Retry-After for a share of requests while more than
+    ``limit`` connections wait."""
+
+    def __init__(self, app, limit: int, retry_after: int = 2):
+        self.app = app
+        self.limit = limit
+        self.retry_after = str(retry_after)
+
+    def __call__(self, environ, start_response):
+        # The proxy's health check is never shed: the server is busy, not broken.
+        if environ.get("PATH_INFO") != "/healthz" and should_shed(self.limit):
+            start_response(
+                "503 Service Unavailable",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Retry-After", self.retry_after),
+                    ("Cache-Control", "no-store"),
+                    ("X-Content-Type-Options", "nosniff"),
+                    ("Content-Length", str(len(BUSY))),
+                ],
+            )
+            return [BUSY]
+        return self.app(environ, start_response)
