@@ -49,20 +49,27 @@ def postgres_database(name: str, server: str = POSTGRES_SERVER) -> Iterator[str]
             print(f"Could not drop database {name}: {error}", file=sys.stderr)
 
 
+# The benchmarks' Redis database, emptied before each run (the tests use 9).
+BENCH_REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
+
+
 def production_env(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
-    """Production settings, except plain http on localhost and mail written to files."""
+    """Production settings, except plain http on localhost and mail written to files:
+    the Redis cache, the access log and INFO logging, as shipped."""
+    import redis
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     (workdir / "mail").mkdir(exist_ok=True)
+    redis.Redis.from_url(BENCH_REDIS).flushdb()
     env.update(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
+        CACHE_URL=BENCH_REDIS,
         EMAIL_URL=f"filemail:///{workdir / 'mail'}",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_SECURE_SSL_REDIRECT="0",
-        GUNICORN_ACCESS_LOG="0",
-        LOG_LEVEL="WARNING",
     )
     env.update(extra)
     return env
@@ -107,14 +114,25 @@ def rss_kib(pid: int) -> int:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], workers: int = 2, port: int | None = None, log: Path | None = None
+    env: dict[str, str],
+    workers: int | None = None,
+    port: int | None = None,
+    log: Path | None = None,
+    config: str = "gunicorn.conf.py",
 ) -> Iterator[Server]:
-    """gunicorn with the repository's gunicorn.conf.py; waits until /healthz answers."""
+    """gunicorn with the repository's gunicorn.conf.py (and as many workers as it picks
+    unless told); waits until /healthz answers. ``config=""``: a bare gunicorn."""
     port = port or free_port()
-    env = {**env, "WEB_CONCURRENCY": str(workers)}
+    env = dict(env)
+    if workers is not None:
+        env["WEB_CONCURRENCY"] = str(workers)
+    workers = workers or gunicorn_workers()
+    command = [str(GUNICORN), "-c", config] if config else [str(GUNICORN), "-w", str(workers)]
+    if not config:
+        command.append("clinic.wsgi:application")
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        [*command, "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=out,
@@ -144,6 +162,13 @@ def gunicorn(
             process.kill()
         if log:
             out.close()
+
+
+def gunicorn_workers() -> int:
+    """The number of workers gunicorn.conf.py starts on this machine."""
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
 @contextmanager

@@ -165,13 +165,17 @@ def free_slots(
     return slots
 
 
+# With a preferred practitioner, how many of the nearest times are someone else's.
+OTHERS = 2
+
+
 def nearest(
     slots: Sequence[Slot], moment: datetime, count: int = 6, prefer: int | None = None
 ) -> list[Slot]:
     """The ``count`` slots closest to ``moment``, in time order.
 
     With ``prefer`` (a practitioner id), most of them are that practitioner's and the
-    last two are the closest times with anyone else.
+    last OTHERS are the closest times with anyone else.
     """
 
     def closest(candidates, how_many):
@@ -179,7 +183,7 @@ def nearest(
 
     if prefer is None:
         return sorted(closest(slots, count))
-    own = closest([s for s in slots if s.practitioner_id == prefer], count - 2)
+    own = closest([s for s in slots if s.practitioner_id == prefer], count - OTHERS)
     others = [s for s in slots if s.practitioner_id != prefer]
     return sorted(own + closest(others, count - len(own)))
 

@@ -18,7 +18,6 @@ room for, buffers included, and cancel at any time.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from . import audit, emails
 from .audit import Actor
-from .availability import Slot, load_schedule, nearest, one_per_time
+from .availability import OTHERS, Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
 from .patients import PatientDetails, find_or_create_patient
 from .signals import FreedTime, appointment_changed
@@ -116,28 +115,30 @@ def nearest_free_times(
     mostly with ``practitioner`` when given, and a couple with anyone else; without
     one, each time once (for "anyone free").
 
-    The fortnight's diary is read at once, but its free times are worked out for the
-    nearest days first, and for the rest only when those days do not surely hold the
-    ``count`` nearest: a lost race is answered in a few days' work, not a month's.
+    The three days either side are read first, and the fortnight only when they do not
+    surely hold enough of the nearest times (the practitioner's, or anyone's): a lost
+    race is answered from a week of the diary, not a month. The couple with someone
+    else come from the days read.
     """
     now = now or timezone.now()
     rules = rules or BookingRules.current()
     # Only bookable times can be near: clamp to [now, end of the booking window].
     around = min(max(around, now), now + rules.booking_window)
     day = timezone.localtime(around).date()
-    widest = NEAREST_REACH[-1]
-    schedule = load_schedule(service, day - widest, day + widest, rules=rules)
     for reach in NEAREST_REACH:
-        days = dataclasses.replace(schedule, first_day=day - reach, last_day=day + reach)
-        slots = days.free_slots(now)
+        schedule = load_schedule(service, day - reach, day + reach, rules=rules)
+        slots = schedule.free_slots(now)
         if practitioner is None:
             found = nearest(one_per_time(slots), around, count)
+            wanted = found
         else:
             found = nearest(slots, around, count, practitioner.pk)
-        # A time in the days not worked out could be nearer than the farthest found (an
-        # hour spare for a clock change).
+            wanted = [slot for slot in found if slot.practitioner_id == practitioner.pk]
+        # A time in the days not read could be nearer than the farthest found (an hour
+        # spare for a clock change).
         surely_nearest = reach - timedelta(hours=1)
-        if len(found) == count and all(abs(s.start - around) <= surely_nearest for s in found):
+        enough = len(wanted) >= (count if practitioner is None else count - OTHERS)
+        if enough and all(abs(slot.start - around) <= surely_nearest for slot in wanted):
             break
     return found
 

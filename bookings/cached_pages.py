@@ -39,7 +39,7 @@ def weeks_from(service_slug: str, first: date) -> list[str]:
     return [week_part(service_slug, monday + timedelta(weeks=n)) for n in range(weeks)]
 
 
-def from_cache(request: HttpRequest, name: str, build, parts: list[str]) -> HttpResponse:
+def from_cache(request: HttpRequest, name: str, build, parts) -> HttpResponse:
     """A booking page from the page cache, kept AVAILABILITY_CACHE_SECONDS at most (the
     clock alone moves times into the minimum notice)."""
     return cached_page(

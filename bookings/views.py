@@ -140,7 +140,7 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
         # Today too: the previous-week link and the past depend on it.
         f"/book/{service}/?practitioner={chosen}&day={day or ''}&week={monday or ''}&today={today}",
         lambda: _week(request, service, chosen, today, day, monday),
-        parts=weeks_from(service, asked),
+        parts=lambda: weeks_from(service, asked),
     )
 
 

@@ -28,7 +28,7 @@ not a dependency: when it cannot be reached, pages are built afresh.
 import logging
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 
 from django.conf import settings
@@ -50,6 +50,9 @@ KEPT_HEADERS = (
     "Content-Language",
     "X-Robots-Tag",
 )
+# Says whether a cacheable page came from the cache ("hit") or was built ("miss"), for
+# operators and bench/capacity.py; pages that are never cached do not carry it.
+HIT_HEADER = "X-Page-Cache"
 # Page group -> what makes its pages stale: a whole app ("programs") or one model
 # ("bookings.workinghours"). Models not named here (the email outbox, the task queue,
 # the scheduler's clock) never empty a page. Appointments empty only the weeks they are
@@ -193,15 +196,16 @@ def cached_page(
     *,
     group: str = "content",
     seconds: int | None = None,
-    parts: Sequence[str] = (),
+    parts: Sequence[str] | Callable[[], Sequence[str]] = (),
 ):
     """The response of `build()` for this anonymous GET, from the cache when it is there.
 
     `name` says which page this is; callers build it from checked values only, so
     nobody can fill the cache with pages of their own invention. Only 200s are kept.
     A page with a form is kept without its CSRF token; each visitor gets their own.
-    `parts` are what the page may be built from besides its group; the response may
-    name fewer (``response.cache_parts``) once it knows what it used.
+    `parts` are what the page may be built from besides its group (or a function that
+    names them, called only when the page is built); the response may name fewer
+    (``response.cache_parts``) once it knows what it used.
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
     host = known_host(request)
@@ -221,6 +225,7 @@ def cached_page(
             return _replay(request, entry)
         # Read before building: a change made while the page is built leaves it stale.
         versions = {group_key: found[group_key]}
+        parts = parts() if callable(parts) else parts
         if parts:
             read = pages.get_many([part_key(part) for part in parts])
             versions.update({part_key(part): read.get(part_key(part)) for part in parts})
@@ -239,6 +244,7 @@ def cached_page(
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
         body = CSRF_FIELD.sub(rb"\1" + CSRF_MARKER + rb"\2", response.content)
         cache_call(pages.set, key, (body, headers, kept), seconds)
+    response[HIT_HEADER] = "miss"
     return response
 
 
@@ -260,4 +266,5 @@ def _replay(request, entry) -> HttpResponse:
     response = HttpResponse(body, status=200)
     for header, value in headers.items():
         response[header] = value
+    response[HIT_HEADER] = "hit"
     return response

@@ -13,9 +13,10 @@ from bookings.booking import (
     book_with_anyone,
     cancel_appointment,
     is_free,
+    nearest_free_times,
     reschedule_appointment,
 )
-from bookings.models import Appointment, AuditEntry
+from bookings.models import Appointment, AuditEntry, TimeOff
 
 from .factories import days_ahead, make_appointment, make_practitioner, make_service
 
@@ -164,3 +165,31 @@ def test_booking_with_anyone_tries_the_next_practitioner_when_the_first_was_just
 def test_booking_with_anyone_outside_everyones_hours_is_not_bookable(service, practitioner):
     with pytest.raises(NotBookable):
         book_with_anyone(service, days_ahead(3, 12, 30), ANN)
+
+
+# --- The nearest free times (a lost race, a bad link) ---------------------------------
+
+
+def test_the_nearest_free_times_are_the_nearest_ones(service, practitioner):
+    around = days_ahead(10, 12)
+    found = nearest_free_times(service, around, practitioner)
+    assert len(found) == 4  # one practitioner: no one else's to offer
+    assert all(abs(slot.start - around) <= timedelta(hours=3) for slot in found)
+    assert found == sorted(found)
+
+
+def test_a_practitioner_away_for_a_week_is_offered_the_times_after_it(service, practitioner):
+    """Nothing free within three days: the rest of the fortnight is read."""
+    around = days_ahead(10, 12)
+    away_until = days_ahead(15, 0)
+    TimeOff.objects.create(practitioner=practitioner, start=days_ahead(5, 0), end=away_until)
+    found = nearest_free_times(service, around, practitioner)
+    assert len(found) == 4
+    assert all(away_until <= slot.start < away_until + timedelta(days=1) for slot in found)
+
+
+def test_the_nearest_for_anyone_free_are_each_time_once(service, practitioner):
+    make_practitioner(service, name="Jo Bell", slug="jo-bell")
+    found = nearest_free_times(service, days_ahead(10, 12))
+    assert len(found) == 6
+    assert len({slot.start for slot in found}) == 6

@@ -38,6 +38,8 @@ def test_a_second_visitor_gets_the_week_without_touching_the_database(
     assert second.status_code == 200
     assert second.content == first.content
     assert time_link(service, "any", start) in second.content
+    # Operators (and bench/capacity.py) can tell which was which.
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
 
 
 @pytest.mark.parametrize("who", ["any", "sam-patel"])
