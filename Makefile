@@ -16,7 +16,8 @@ help:
 	@echo "make run    - install, migrate, load demo data, serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   - install and run the test suite (SQLite; set DATABASE_URL for Postgres)"
 	@echo "make lint | migrations-check | deploy-check | e2e | bench"
-	@echo "make bench-http | lighthouse | soak | faults | mail-faults | burst   (speed, load and fault scripts in bench/)"
+	@echo "make bench-http | capacity | profile | lighthouse | soak | faults | mail-faults | burst"
+	@echo "           (speed, capacity, load and fault scripts in bench/, production configuration)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (pyenv install 3.12)"; exit 1; }
@@ -84,10 +85,13 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
 # Speed, weight, load and faults, on demand (each script's docstring says what it proves).
-.PHONY: bench-http lighthouse soak faults mail-faults burst
+.PHONY: bench-http capacity profile lighthouse soak faults mail-faults burst
 bench-http: install
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(BIN)/python bench/http_speed.py
+
+capacity: install
+	$(BIN)/python bench/capacity.py
 
 lighthouse: install
 	@command -v chromium >/dev/null 2>&1 || bash .ci/browser-deps
@@ -105,6 +109,10 @@ BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"
 	@touch $(BENCH_STAMP)
+
+profile: $(BENCH_STAMP)
+	$(BIN)/python bench/profile.py --page home
+	$(BIN)/python bench/profile.py --page "booking week"
 
 mail-faults: $(BENCH_STAMP)
 	$(BIN)/python bench/mail_faults.py
