@@ -47,3 +47,65 @@ def test_one_client_serves_every_call(cache, monkeypatch):
         cache.set(f"key{n}", n, 30)
         assert cache.get(f"key{n}") == n
     assert built == []  # the client made for the fixture's first call serves them all
+
+
+# --- Several servers sharing one Redis ---------------------------------------------------
+
+
+@pytest.fixture
+def shared_redis(cache, settings):
+    """The production cache settings, on the test Redis database."""
+    backend = {
+        "BACKEND": "clinic.redis_cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "test-redis-cache",
+        "OPTIONS": dict(settings.REDIS_CACHE_OPTIONS),
+    }
+    servers = {"default": backend, "pages": {**backend, "KEY_PREFIX": "test-redis-cachepages"}}
+
+    def another_server():
+        # New settings make new cache objects, with their own connections: as a second
+        # server would hold, sharing only what is in Redis.
+        settings.CACHES = {alias: dict(values) for alias, values in servers.items()}
+
+    another_server()
+    return another_server
+
+
+@pytest.mark.django_db
+def test_a_booking_on_one_server_empties_the_week_on_every_other(client, shared_redis):
+    from tests.bookings.factories import (
+        days_ahead,
+        make_appointment,
+        make_practitioner,
+        make_service,
+    )
+
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    start = days_ahead(7, 10)
+    week = f"/book/massage/?practitioner=sam&day={start:%Y-%m-%d}"
+    link = f"/book/massage/sam/{start:%Y-%m-%dT%H:%M}/".encode()
+    assert link in client.get(week).content  # server A builds the week and keeps it
+    shared_redis()
+    assert client.get(week)["X-Page-Cache"] == "hit"  # server B finds it in Redis
+    make_appointment(sam, service, start)  # booked through server B
+    shared_redis()
+    again = client.get(week)  # server C
+    assert again["X-Page-Cache"] == "miss"
+    assert link not in again.content
+
+
+@pytest.mark.django_db
+def test_an_edit_on_one_server_shows_on_every_other_at_once(client, shared_redis):
+    from tests.programs.factories import make_article
+
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    client.get(url)
+    shared_redis()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    article.title = "Hamstrings for everyone"
+    article.save()
+    shared_redis()
+    assert b"Hamstrings for everyone" in client.get(url).content
