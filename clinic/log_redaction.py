@@ -1,4 +1,4 @@
-"""Keep patients' private appointment links out of the logs.
+"""Keep patients' private links (appointments, home programmes) out of the logs.
 
 The token in ``/appointments/<token>/`` is the only key to a patient's booking, so
 Django's request warnings (every 4xx logs its path) and gunicorn's access log write
@@ -15,7 +15,7 @@ try:
 except ImportError:  # gunicorn is only needed to serve
     _GunicornLogger = object
 
-PRIVATE_LINK = re.compile(r"(/appointments/)[^/\s?#\"']+")
+PRIVATE_LINK = re.compile(r"(/(?:appointments|programmes)/)[^/\s?#\"']+")
 
 
 def redact(text: str) -> str:
