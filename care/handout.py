@@ -1,11 +1,14 @@
 """The programme as a printable A4 handout (HTML), and the same as a PDF (WeasyPrint).
 
-WeasyPrint fetches the pictures itself; ``local_files`` gives it our own media and static
-files from disk and refuses everything else, so a PDF never reaches out to the network.
+WeasyPrint fetches the pictures and the stylesheet itself; ``local_path`` gives it our
+own media and static files from disk and refuses everything else, so making a PDF never
+reaches out to the network. WeasyPrint is imported when a PDF is asked for, not by every
+server process at start.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -17,24 +20,37 @@ from .models import Programme
 BASE_URL = "https://handout.invalid/"
 
 
-def local_files(url: str, *args, **kwargs):
-    """Our media and static files from disk; anything else is refused."""
-    from weasyprint import default_url_fetcher
-
+def local_path(url: str) -> Path | None:
+    """The file on disk behind one of our media or static URLs, or None."""
     path = url.removeprefix(BASE_URL.rstrip("/"))
-    found: str | None = None
+    if ".." in path:
+        return None
     if path.startswith(settings.MEDIA_URL):
-        candidate = (Path(settings.MEDIA_ROOT) / path.removeprefix(settings.MEDIA_URL)).resolve()
-        if candidate.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
-            found = str(candidate)
+        found = Path(settings.MEDIA_ROOT) / path.removeprefix(settings.MEDIA_URL)
     elif path.startswith(settings.STATIC_URL):
         name = path.removeprefix(settings.STATIC_URL)
         # In production the name is hashed (manifest storage): the file is in STATIC_ROOT.
         collected = Path(settings.STATIC_ROOT) / name
-        found = str(collected) if ".." not in name and collected.is_file() else finders.find(name)
-    if not found or not Path(found).is_file():
-        raise ValueError(f"Not one of our files: {url}")
-    return default_url_fetcher(Path(found).as_uri(), *args, **kwargs)
+        found = collected if collected.is_file() else Path(finders.find(name) or "")
+    else:
+        return None
+    return found if found.is_file() else None
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFiles(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = local_path(url)
+            if found is None:
+                raise ValueError(f"Not one of our files: {url}")
+            mimetype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                found.as_uri(), found.read_bytes(), {"Content-Type": mimetype}
+            )
+
+    return LocalFiles()
 
 
 def handout_html(context: dict) -> str:
@@ -43,12 +59,12 @@ def handout_html(context: dict) -> str:
 
 def handout_pdf(context: dict) -> bytes:
     """The handout as an A4 PDF, with the exercises' pictures."""
-    from weasyprint import HTML  # loaded when a PDF is asked for, not by every server
+    from weasyprint import HTML
 
     return HTML(
         string=handout_html({**context, "for_pdf": True}),
         base_url=BASE_URL,
-        url_fetcher=local_files,
+        url_fetcher=_fetcher(),
     ).write_pdf()
 
 

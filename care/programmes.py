@@ -55,8 +55,8 @@ def queue_link_email(programme: Programme) -> bool:
         return False
     from .tasks import send_programme_link  # the tasks module calls back into this one
 
-    programme_id = programme.pk
-    transaction.on_commit(lambda: send_programme_link.enqueue(programme_id))
+    # The queue is a table in our database: the task commits or rolls back with the caller.
+    send_programme_link.enqueue(programme.pk)
     return True
 
 
