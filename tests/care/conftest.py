@@ -1,8 +1,13 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from tests.bookings.factories import days_ahead, make_appointment, make_patient, make_practitioner
-from tests.bookings.factories import make_service
+from tests.bookings.factories import (
+    days_ahead,
+    make_appointment,
+    make_patient,
+    make_practitioner,
+    make_service,
+)
 
 from .factories import make_programme
 
