@@ -3,6 +3,7 @@ first, the patient logs sessions, and takes the programme away (print, PDF, .ics
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zlib
@@ -161,10 +162,8 @@ def pdf_objects(pdf: bytes) -> bytes:
     """The PDF with its compressed streams (object streams included) inflated."""
     inflated = [pdf]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
+        with contextlib.suppress(zlib.error):  # an image's own stream, not deflated
             inflated.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
     return b"\n".join(inflated)
 
 
