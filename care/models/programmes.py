@@ -187,7 +187,7 @@ class ProgrammeExercise(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(sets__gte=1), name="programme_exercise_sets"),
             models.CheckConstraint(
-                condition=~Q(reps="") | Q(hold_seconds__gte=1),
+                condition=~Q(reps="") | Q(hold_seconds__isnull=False, hold_seconds__gte=1),
                 name="programme_exercise_reps_or_hold",
                 violation_error_message="Give reps, a hold time, or both.",
             ),

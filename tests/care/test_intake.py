@@ -36,7 +36,7 @@ def coming(practitioner, service, patient):
 
 
 def answers(questions, injury="Sore knee", goal="A 10k", numbness="no") -> dict:
-    return dict(zip([f"question_{q.pk}" for q in questions], [injury, goal, numbness]))
+    return dict(zip([f"question_{q.pk}" for q in questions], [injury, goal, numbness], strict=True))
 
 
 def intake_url(appointment) -> str:
@@ -48,9 +48,7 @@ def test_the_appointment_page_offers_the_form_before_a_first_assessment(client, 
     assert intake_url(coming) in page
 
 
-def test_a_follow_up_or_a_past_appointment_is_not_offered_the_form(
-    client, practitioner, patient
-):
+def test_a_follow_up_or_a_past_appointment_is_not_offered_the_form(client, practitioner, patient):
     follow_up = make_service(name="Follow-up", needs_previous_assessment=True)
     later = make_appointment(practitioner, follow_up, days_ahead(4, 12), patient=patient)
     assert intake_url(later) not in client.get(f"/appointments/{later.token}/").content.decode()
