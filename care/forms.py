@@ -14,8 +14,11 @@ SCALE = [(n, str(n)) for n in range(11)]
 class SessionLogForm(forms.ModelForm):
     performed_on = forms.DateField(
         label="Day you did it",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Please give the day as a date, like 2026-03-02."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please give the day you did the session.",
+            "invalid": "Please give the day as a date, like 2026-03-02.",
+        },
     )
     completion = forms.ChoiceField(
         label="How much of the session did you do?",
