@@ -8,13 +8,15 @@ from django import forms
 
 from .models import IntakeQuestion, Programme, SessionLog
 
-SCALE = [(n, str(n)) for n in range(11)]
+SCALE = [("", "Choose")] + [(n, str(n)) for n in range(11)]
+SELECT = forms.Select(attrs={"class": "form-select care-scale"})
+RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
 
 
 class SessionLogForm(forms.ModelForm):
     performed_on = forms.DateField(
         label="Day you did it",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Please give the day you did the session.",
             "invalid": "Please give the day as a date, like 2026-03-02.",
@@ -23,26 +25,28 @@ class SessionLogForm(forms.ModelForm):
     completion = forms.ChoiceField(
         label="How much of the session did you do?",
         choices=SessionLog.Completion.choices,
-        widget=forms.RadioSelect,
+        widget=RADIO,
         error_messages={"required": "Please say whether you did all of it or part of it."},
     )
     pain = forms.TypedChoiceField(
         label="Pain during or after, 0 (none) to 10 (the worst)",
         choices=SCALE,
         coerce=int,
+        widget=SELECT,
         error_messages={"required": "Please choose your pain from 0 to 10."},
     )
     effort = forms.TypedChoiceField(
         label="How hard it felt, 0 (nothing) to 10 (all-out)",
         choices=SCALE,
         coerce=int,
+        widget=SELECT,
         error_messages={"required": "Please choose how hard it felt, from 0 to 10."},
     )
     note = forms.CharField(
         label="A short note (optional)",
         max_length=200,
         required=False,
-        widget=forms.TextInput,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text="For example what was hard, or where it hurt. Up to 200 characters.",
     )
 
@@ -91,12 +95,16 @@ class IntakeForm(forms.Form):
         }
         Kind = IntakeQuestion.Kind
         if question.kind == Kind.YES_NO:
-            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+            return forms.ChoiceField(choices=YES_NO, widget=RADIO, **common)
         if question.kind == Kind.LONG:
             return forms.CharField(
-                max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), **common
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                **common,
             )
-        return forms.CharField(max_length=200, **common)
+        return forms.CharField(
+            max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}), **common
+        )
 
     def answers(self) -> list[tuple[IntakeQuestion, str]]:
         return [

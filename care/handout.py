@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from clinic.models import ClinicDetails
+
 from .models import Programme
 
 BASE_URL = "https://handout.invalid/"
@@ -54,7 +56,8 @@ def _fetcher():
 
 
 def handout_html(context: dict) -> str:
-    return render_to_string("care/handout.html", context)
+    # Rendered without a request (for the PDF too): the clinic's details are passed in.
+    return render_to_string("care/handout.html", {"clinic": ClinicDetails.current(), **context})
 
 
 def handout_pdf(context: dict) -> bytes:

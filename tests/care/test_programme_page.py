@@ -189,4 +189,5 @@ def test_the_handout_without_pictures_has_no_image(client, programme):
 def test_the_print_view_lists_the_exercises_with_a_print_stylesheet(client, programme):
     page = client.get(url(programme, "print/")).content.decode()
     assert programme.exercises.get().exercise.name in page
+    assert "phone us on 0117 496 0123" in page  # the clinic's details, without a request
     assert "handout" in page and ".css" in page
