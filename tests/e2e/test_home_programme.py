@@ -133,9 +133,7 @@ def test_the_print_view_and_the_handout_download(site, phone):
     assert download.value.suggested_filename.endswith(".pdf")
 
 
-def test_the_intake_form_is_axe_clean_and_an_urgent_answer_shows_the_clinics_message(
-    site, phone
-):
+def test_the_intake_form_is_axe_clean_and_an_urgent_answer_shows_the_clinics_message(site, phone):
     token = json.loads(site.shell(NEW_APPOINTMENT).splitlines()[-1])
     phone.goto(f"/appointments/{token}/")
     phone.get_by_role("link", name="Answer a few questions for your physio").click()
