@@ -9,6 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from bookings.models import Patient
@@ -81,5 +85,14 @@ def export(patient: Patient) -> dict[str, Any]:
 def erase(patient_ids: Sequence[int], now: datetime) -> None:
     """Delete the patients' programmes, logs and intake answers (inside the erasure's
     transaction). Who read them stays in the access log, which holds no health data."""
+    programme_ids = [
+        str(pk)
+        for pk in Programme.objects.filter(patient_id__in=patient_ids).values_list("pk", flat=True)
+    ]
+    # The admin's history names what was changed on a programme (its exercises): keep the
+    # fact that someone changed it, not what.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Programme), object_id__in=programme_ids
+    ).update(change_message="", object_repr=Concat(Value("Programme "), "object_id"))
     Programme.objects.filter(patient_id__in=patient_ids).delete()
     Intake.objects.filter(appointment__patient_id__in=patient_ids).delete()

@@ -123,8 +123,9 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        # No patient details: kept in the admin's history, which outlives an erasure.
-        return f"Programme {self.pk}: {self.title}"
+        # Not even the title ("Achilles rehab" is health data): the admin's history keeps
+        # this text, and it outlives an erasure.
+        return f"Programme {self.pk}"
 
     def save(self, *args, **kwargs):
         self.end_date = self.start_date + timedelta(weeks=self.weeks, days=-1)

@@ -120,3 +120,21 @@ def test_the_retention_purge_covers_programmes_logs_and_intake(held, settings):
     assert purge_appointments(timezone.now() + timedelta(days=800)) == 1
     assert not Programme.objects.exists() and not SessionLog.objects.exists()
     assert not Intake.objects.exists()
+
+
+def test_erasing_leaves_no_programme_detail_in_the_admins_history(held, patient, practitioner):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        user=practitioner.user,
+        content_type=ContentType.objects.get_for_model(Programme),
+        object_id=str(held.pk),
+        object_repr=str(held),
+        action_flag=CHANGE,
+        change_message='[{"added": {"name": "programme exercise", "object": "Heel drop"}}]',
+    )
+    erase_patient(patient, audit.SYSTEM)
+    entry = LogEntry.objects.get()
+    assert (entry.object_repr, entry.change_message) == (f"Programme {held.pk}", "")
+    assert "Hamstring" not in str(held)
