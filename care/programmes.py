@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -10,7 +12,10 @@ from django.template.loader import render_to_string
 from clinic.models import ClinicDetails
 from programs.models import Plan
 
-from .models import Programme, ProgrammeExercise
+from .models import Programme, ProgrammeExercise, SessionLog
+
+# The same session sent twice this soon is one press of "Save" arriving twice.
+DOUBLE_SEND = timedelta(minutes=2)
 
 
 @transaction.atomic
@@ -46,6 +51,27 @@ def copy_plan(programme: Programme, plan: Plan) -> int:
     programme.based_on = plan
     programme.save()
     return len(rows)
+
+
+def record_session(programme: Programme, log: SessionLog, now: datetime) -> SessionLog:
+    """Save the patient's log of a session, once: under a lock on the programme, an
+    identical entry saved in the last two minutes (a double click) is returned instead."""
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        same = SessionLog.objects.filter(
+            programme=programme,
+            performed_on=log.performed_on,
+            completion=log.completion,
+            pain=log.pain,
+            effort=log.effort,
+            note=log.note,
+            logged_at__gte=now - DOUBLE_SEND,
+        ).first()
+        if same is not None:
+            return same
+        log.programme, log.logged_at = programme, now
+        log.save()
+        return log
 
 
 def queue_link_email(programme: Programme) -> bool:

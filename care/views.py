@@ -23,7 +23,7 @@ from .forms import IntakeForm, SessionLogForm
 from .handout import filename, handout_html, handout_pdf
 from .intake import IntakeError, intake_offered, submit_intake, urgent_messages
 from .models import Intake, IntakeQuestion, Programme
-from .programmes import queue_link_email
+from .programmes import queue_link_email, record_session
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -77,8 +77,7 @@ def programme(request: HttpRequest, token: str) -> HttpResponse:
         if action == "log":
             form = SessionLogForm(request.POST, programme=programme, today=today)
             if form.is_valid():
-                form.instance.programme = programme
-                form.save()
+                record_session(programme, form.save(commit=False), timezone.now())
                 messages.success(request, "Thank you: your session is in your log.")
                 return _see_other(programme.private_url() + "#log")
             status = 400

@@ -85,6 +85,14 @@ def test_the_patient_logs_a_session(client, programme):
     assert "1 of 6 sessions" in page and "session 2 of 3" in page
 
 
+def test_a_double_click_logs_the_session_once_but_a_second_session_is_kept(client, programme):
+    assert log(client, programme).status_code == 303
+    assert log(client, programme).status_code == 303
+    assert SessionLog.objects.count() == 1
+    log(client, programme, completion="partly")
+    assert SessionLog.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -112,9 +120,9 @@ def test_a_session_cannot_be_logged_for_a_day_to_come_or_before_the_start(client
 
 def test_posts_are_rate_limited(client, programme, settings):
     settings.BOOKING_RATE_LIMIT = "2/h"
-    assert log(client, programme).status_code == 303
-    assert log(client, programme).status_code == 303
-    assert log(client, programme).status_code == 429
+    assert log(client, programme, pain="1").status_code == 303
+    assert log(client, programme, pain="2").status_code == 303
+    assert log(client, programme, pain="3").status_code == 429
     assert SessionLog.objects.count() == 2
 
 
