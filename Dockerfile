@@ -7,6 +7,7 @@ COPY pyproject.toml requirements.lock README.md ./
 COPY clinic ./clinic
 COPY programs ./programs
 COPY bookings ./bookings
+COPY care ./care
 RUN python -m venv /venv \
  && /venv/bin/pip install --upgrade pip \
  && /venv/bin/pip install -c requirements.lock .
@@ -17,6 +18,10 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     GUNICORN_BIND=0.0.0.0:8000
+# Pango (and a font) for WeasyPrint, which draws the home programme's PDF handout.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system clinic && useradd --system --gid clinic --home /app clinic
 WORKDIR /app
 COPY --from=build /venv /venv

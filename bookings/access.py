@@ -15,6 +15,8 @@ audit trail about them and the emails sent to them. The rule:
 The groups carry Django permissions (migrations 0003, 0004 and 0012); this module reads
 those permissions, so a member of staff given a permission directly is treated alike.
 Anyone not logged in as active staff reads nothing here, whatever permissions they hold.
+Health data (home programmes, their logs, intake answers) has a stricter rule built on
+this one: care/access.py.
 """
 
 from __future__ import annotations

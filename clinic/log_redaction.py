@@ -1,4 +1,4 @@
-"""Keep patients' private appointment links out of the logs.
+"""Keep patients' private links (appointments, home programmes) out of the logs.
 
 The token in ``/appointments/<token>/`` is the only key to a patient's booking, so
 Django's request warnings (every 4xx logs its path) and gunicorn's access log write
@@ -15,7 +15,7 @@ try:
 except ImportError:  # gunicorn is only needed to serve
     _GunicornLogger = object
 
-PRIVATE_LINK = re.compile(r"(/appointments/)[^/\s?#\"']+")
+PRIVATE_LINK = re.compile(r"(/(?:appointments|programmes)/)[^/\s?#\"']+")
 # Where a request carries a link into the access log: its path (raw and decoded) and
 # the page it came from.
 LINK_HOLDERS = ("RAW_URI", "PATH_INFO", "HTTP_REFERER")

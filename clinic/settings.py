@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "clinic",
     "programs",
     "bookings",
+    "care",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # runserver's access log: through our handler, so tokens are redacted there too.
         "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # The PDF handout's libraries narrate every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
     path("", include("bookings.urls")),
+    path("", include("care.urls")),
 ]
 
 # Uploaded images (hero images, exercise photos, practitioners): Django serves them in

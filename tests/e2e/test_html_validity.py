@@ -56,6 +56,26 @@ print(json.dumps({
     "emails": emails,
 }))
 """
+# The home programme's private pages (seed_demo's demo programme and a first assessment),
+# and the "email me this programme again" message.
+CARE_SCRIPT = """
+import json
+from django.template.loader import render_to_string
+from bookings.models import Appointment
+from care.models import Programme
+from clinic.models import ClinicDetails
+
+programme = Programme.objects.first()
+first = Appointment.objects.filter(  # the booking above: its form is not sent yet
+    status="confirmed", service__slug="initial-assessment", intake__isnull=True
+).last()
+print(json.dumps({
+    "pages": [programme.private_url(), programme.private_url() + "print/",
+              first.private_url() + "intake/"],
+    "email": render_to_string("care/emails/programme_link.html", {
+        "clinic": ClinicDetails.current(), "programme_url": programme.private_url()}),
+}))
+"""
 
 
 def fetch(url: str) -> str:
@@ -87,6 +107,10 @@ def test_every_page_type_and_email_passes_the_nu_html_checker(site, tmp_path):
     documents[booking["details"]] = fetch(site.base_url + booking["details"])
     documents[booking["private"]] = fetch(site.base_url + booking["private"])
     documents.update({f"email-{kind}": html for kind, html in booking["emails"].items()})
+    care = json.loads(site.shell(CARE_SCRIPT).splitlines()[-1])
+    documents.update({path: fetch(site.base_url + path) for path in care["pages"]})
+    assert "Send my answers" in documents[care["pages"][-1]]
+    documents["email-programme-link"] = care["email"]
     assert len(booking["emails"]) == 7
 
     files = []

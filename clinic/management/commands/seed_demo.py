@@ -6,7 +6,7 @@ from django.db import transaction
 from clinic.models import ClinicDetails
 
 # Each app that has demo data offers `<app>.demo.seed(stdout)`; it must be idempotent.
-DEMO_APPS = ("programs", "bookings")
+DEMO_APPS = ("programs", "bookings", "care")
 
 
 class Command(BaseCommand):
