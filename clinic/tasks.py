@@ -8,3 +8,11 @@ from . import queue
 @task
 def prune_finished_tasks() -> int:
     return queue.prune_finished_tasks()
+
+
+@task
+def back_up_site() -> dict[str, str]:
+    from .backups import back_up
+
+    backup = back_up()
+    return {"database": backup.database, "media": backup.media}
