@@ -23,7 +23,23 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
+
 from .log_redaction import redact
+
+EMAIL_ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
+# A UK phone number as people type it (07700 900123, +44 7700 900123), not a date or time.
+PHONE_NUMBER = re.compile(r"(?<![\d+])(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+# Postgres quotes the row's values after the error ("DETAIL:  Key (email)=(...)").
+DETAIL_LINE = re.compile(r"^\s*DETAIL:.*$", re.M)
+
+
+def scrub(text: str) -> str:
+    """``text`` without private links, email addresses, phone numbers or the values
+    Postgres quotes in an error's DETAIL line."""
+    text = DETAIL_LINE.sub("DETAIL: <removed>", redact(text))
+    return PHONE_NUMBER.sub("<phone>", EMAIL_ADDRESS.sub("<email>", text))
+
 
 request_logger = logging.getLogger("clinic.requests")
 
@@ -44,7 +60,9 @@ class RequestLogMiddleware:
         inbound = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = inbound if INBOUND_ID.match(inbound) else uuid.uuid4().hex
         request.request_id = request_id
-        token = current_request_id.set(request_id)
+        # Kept until the response is closed (request_finished): Django logs a 4xx or 5xx
+        # after the middleware has returned.
+        current_request_id.set(request_id)
         started = time.perf_counter()
         status = 500
         try:
@@ -68,7 +86,13 @@ class RequestLogMiddleware:
                     "duration_ms": took,
                 },
             )
-            current_request_id.reset(token)
+
+
+def _forget_request_id(**kwargs) -> None:
+    current_request_id.set("-")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="clinic.logs.forget_request_id")
 
 
 class RequestIdFilter(logging.Filter):
@@ -77,6 +101,18 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True
+
+
+class PlainFormatter(logging.Formatter):
+    """The plain line, with messages and tracebacks scrubbed (``scrub``): an error's text
+    can quote what a patient typed."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = scrub(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:
+        return scrub(super().formatException(ei))
 
 
 # Fields a log call may add with ``extra=`` that the JSON lines carry.
@@ -91,32 +127,26 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrub(record.getMessage()),
             "request_id": getattr(record, "request_id", "-"),
         }
         for field in EXTRA_FIELDS:
             if hasattr(record, field):
                 line[field] = getattr(record, field)
         if record.exc_info:
-            line["exception"] = redact(self.formatException(record.exc_info))
+            line["exception"] = scrub(self.formatException(record.exc_info))
         return json.dumps(line, default=str)
 
 
 # --- Error reports (Sentry) ---------------------------------------------------------------
 
-EMAIL_ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
-
-
-def scrub(text: str) -> str:
-    """``text`` without private links or email addresses."""
-    return EMAIL_ADDRESS.sub("<email>", redact(text))
-
 
 def scrub_event(event: dict, hint: dict | None = None) -> dict:
     """Sentry's ``before_send``: keep what finds the bug, drop what could name a patient."""
-    request = event.get("request") or {}
-    url = request.get("url", "").split("?", 1)[0]
-    event["request"] = {"method": request.get("method"), "url": redact(url)}
+    request = event.pop("request", None) or {}
+    if request.get("url"):
+        url = redact(request["url"].split("?", 1)[0])
+        event["request"] = {"method": request.get("method"), "url": url}
     event.pop("user", None)
     event.pop("extra", None)
     event.pop("server_name", None)
@@ -158,9 +188,18 @@ def start_error_reports(dsn: str, environment: str = "production") -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration()],
-        send_default_pii=False,  # no user, cookies, client address
-        include_local_variables=False,  # a booking's locals hold the patient's details
-        max_request_body_size="never",  # never the form a patient typed
+        # What Sentry collects by itself (it supersedes send_default_pii, off as well):
+        # no user, cookies, headers, bodies (the form a patient typed), query strings, SQL
+        # parameters or local variables (a booking's locals hold the patient's details).
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "off"}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         before_send=scrub_event,
         before_breadcrumb=scrub_breadcrumb,
         traces_sample_rate=0,
