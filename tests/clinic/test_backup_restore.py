@@ -201,3 +201,30 @@ def test_an_encrypted_backup_is_unreadable_without_the_key_and_restores_with_it(
     site.lose_everything()
     site.manage("restore", "--noinput")
     assert site.snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_worker_backs_up_every_night_at_backup_at(settings, monkeypatch, run_tasks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from clinic import backups
+    from clinic.schedule import enqueue_due_jobs
+
+    london = ZoneInfo("Europe/London")
+    runs = []
+    monkeypatch.setattr(
+        backups, "back_up", lambda: runs.append(1) or backups.Backup("db.gz", "media.tar.gz")
+    )
+    assert settings.PERIODIC_TASKS["backup"] == {
+        "task": "clinic.tasks.back_up_site",
+        "at": "02:30",
+    }
+    settings.PERIODIC_TASKS = {"backup": settings.PERIODIC_TASKS["backup"]}
+
+    assert enqueue_due_jobs(datetime(2026, 12, 1, 2, 29, tzinfo=london)) == []
+    assert enqueue_due_jobs(datetime(2026, 12, 1, 2, 30, tzinfo=london)) == ["backup"]
+    assert enqueue_due_jobs(datetime(2026, 12, 1, 23, 0, tzinfo=london)) == []
+    run_tasks()
+    assert runs == [1]
+    assert enqueue_due_jobs(datetime(2026, 12, 2, 2, 30, tzinfo=london)) == ["backup"]
