@@ -1,8 +1,12 @@
 """Site-wide background tasks (see clinic/schedule.py for when they run)."""
 
+import logging
+
 from django.tasks import task
 
 from . import queue
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -14,5 +18,9 @@ def prune_finished_tasks() -> int:
 def back_up_site() -> dict[str, str]:
     from .backups import back_up
 
-    backup = back_up()
+    try:
+        backup = back_up()
+    except Exception:
+        logger.exception("The nightly backup failed")  # the operator's alert
+        raise
     return {"database": backup.database, "media": backup.media}

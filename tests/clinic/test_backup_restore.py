@@ -228,3 +228,21 @@ def test_the_worker_backs_up_every_night_at_backup_at(settings, monkeypatch, run
     run_tasks()
     assert runs == [1]
     assert enqueue_due_jobs(datetime(2026, 12, 2, 2, 30, tzinfo=london)) == ["backup"]
+
+
+@pytest.mark.django_db
+def test_a_failed_nightly_backup_is_logged_as_an_error_and_its_task_fails(
+    monkeypatch, run_tasks, caplog
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from clinic import backups, tasks
+
+    def disk_full():
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "back_up", disk_full)
+    tasks.back_up_site.enqueue()
+    run_tasks()
+    assert "The nightly backup failed" in caplog.text
+    assert DBTaskResult.objects.get().status == "FAILED"
