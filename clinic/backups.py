@@ -48,7 +48,7 @@ def latest(content_type: str) -> str:
 
     try:
         return get_storage().get_latest_backup(content_type=content_type)
-    except StorageError as error:
+    except (StorageError, FileNotFoundError) as error:
         raise CommandError(f"No {content_type} backup in {settings.BACKUP_DIR}: {error}") from error
 
 

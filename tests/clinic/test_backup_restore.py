@@ -246,3 +246,19 @@ def test_a_failed_nightly_backup_is_logged_as_an_error_and_its_task_fails(
     run_tasks()
     assert "The nightly backup failed" in caplog.text
     assert DBTaskResult.objects.get().status == "FAILED"
+
+
+def test_restore_with_no_backup_says_so_and_changes_nothing(site):
+    before = site.snapshot()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", "--noinput"],
+        cwd=ROOT,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"No db backup in {site.backups}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert site.snapshot() == before
