@@ -6,11 +6,12 @@
   ``X-Request-ID`` header, so a patient's "it said error" can be found in the log.
 - ``LOG_FORMAT=json``: one JSON object per line (``JsonFormatter``), for a log search tool.
 - ``SENTRY_DSN``: errors go to Sentry (``start_error_reports``), scrubbed by
-  ``scrub_event``: no request body, query string, cookies, user or local variables, and
-  private links and email addresses blanked out of every message.
+  ``scrub_event``: no request body, query string, cookies, headers, user or local variables.
 
 The path is logged without its query string (the admin's search box puts a patient's name
-there) and with appointment tokens redacted (clinic.log_redaction).
+there). Every message and traceback, in the log and in Sentry, goes through ``scrub``:
+appointment tokens (clinic.log_redaction), email addresses, phone numbers and the values
+Postgres quotes in an error's DETAIL line are blanked out.
 """
 
 from __future__ import annotations
