@@ -10,11 +10,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format migrations-check deploy-check e2e bench clean
+.PHONY: help install run test lint format migrations-check deploy-check e2e bench clean backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   - install and run the test suite (SQLite; set DATABASE_URL for Postgres)"
+	@echo "make backup - back up the database and uploads into BACKUP_DIR (default ./backups)"
+	@echo "make restore - restore the newest backup in BACKUP_DIR (asks first)"
 	@echo "make lint | migrations-check | deploy-check | e2e | bench"
 	@echo "make bench-http | capacity | profile | lighthouse | soak | faults | mail-faults | burst"
 	@echo "           (speed, capacity, load and fault scripts in bench/, production configuration)"
@@ -43,6 +45,16 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Backups (clinic/backups.py). With no DJANGO_SECRET_KEY set, they act on the development
+# database; on a server the environment names the real one (compose: see the README).
+LOCAL := $(if $(DJANGO_SECRET_KEY),,DJANGO_DEBUG=1)
+
+backup: install
+	$(LOCAL) $(BIN)/python manage.py backup
+
+restore: install
+	$(LOCAL) $(BIN)/python manage.py restore
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,9 +14,11 @@ keepalive = 5
 # GUNICORN_MAX_REQUESTS=N turns recycling on, with a jitter of half N to stagger them.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 2
-# Access-log lines with appointment tokens (private links) redacted.
+# The app writes one line per request with its id (clinic/logs.py), without the query
+# string (the admin's search puts a patient's name there); gunicorn's own access log would
+# repeat each line with it, so it is off unless GUNICORN_ACCESS_LOG=1 (tokens redacted).
 logger_class = "clinic.log_redaction.GunicornLogger"
-accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "0") == "1" else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "clinic.wsgi:application"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "dbbackup",
     "clinic",
     "programs",
     "bookings",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id and one log line for every request, whatever answers it.
+    "clinic.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -187,6 +190,8 @@ PERIODIC_TASKS = {
     },
     # Finished task records older than a week (the emails keep their own history).
     "prune-tasks": {"task": "clinic.tasks.prune_finished_tasks", "at": "04:00"},
+    # The nightly backup of the database and the uploads (clinic/backups.py).
+    "backup": {"task": "clinic.tasks.back_up_site", "at": env.str("BACKUP_AT", default="02:30")},
 }
 
 # --- Time and language ------------------------------------------------------------
@@ -200,9 +205,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploaded pictures: a directory the app user can write (the image's /app/media, a named
+# volume in compose, served by the proxy). The backups go beside it, never inside.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Where django-dbbackup writes (clinic/backups.py).
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Backups hold patient records: readable by the app's user alone.
+        "OPTIONS": {
+            "location": str(BACKUP_DIR),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -288,18 +306,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging to stdout ------------------------------------------------------------
+# One line per request with its id (clinic/logs.py); LOG_FORMAT=json for a log search tool.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Appointment tokens are private links: never written to the log.
-    "filters": {"redact_private_links": {"()": "clinic.log_redaction.RedactPrivateLinks"}},
+    "formatters": {
+        "plain": {
+            "()": "clinic.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "clinic.logs.JsonFormatter"},
+    },
+    "filters": {
+        # Appointment tokens are private links: never written to the log.
+        "redact_private_links": {"()": "clinic.log_redaction.RedactPrivateLinks"},
+        "request_id": {"()": "clinic.logs.RequestIdFilter"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "stream": "ext://sys.stdout",
-            "filters": ["redact_private_links"],
+            "filters": ["redact_private_links", "request_id"],
         }
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -312,6 +341,27 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reports to Sentry, only when SENTRY_DSN is set; scrubbed of patient data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from clinic.logs import start_error_reports
+
+    start_error_reports(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"))
+
+# --- Backups (clinic/backups.py; django-dbbackup) ------------------------------------
+# The newest BACKUP_KEEP backups of the database and of the uploads are kept.
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# The name in every backup's file name (the default, the host name, changes with each
+# container).
+DBBACKUP_HOSTNAME = "clinic"
+# Encrypt each backup to this GPG key (its public half imported in the worker's keyring).
+DBBACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="") or None
+DBBACKUP_GPG_ALWAYS_TRUST = True  # the operator imported the key on purpose
+# A failed backup fails its task and logs an error; django-dbbackup would email ADMINS.
+DBBACKUP_SEND_EMAIL = False
+# Restore on a new machine whose database role has another name: no owners, no grants.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner --no-privileges"}}
 
 # --- The clinic -------------------------------------------------------------------
 # Where the clinic's own copies of booking notices go (the name and address shown
