@@ -75,11 +75,8 @@ def test_a_topic_or_related_list_runs_the_same_queries_with_1_or_50_items(client
 def test_the_related_lists_stop_at_four_items(client, no_content):
     _topic(50)
     html = client.get("/exercises/linked/").content.decode()
-    related = html[
-        html.index('id="related-more-title"') : html.index(
-            "</section>", html.index('id="related-more-title"')
-        )
-    ]
+    start = html.index('id="related-more-title"')
+    related = html[start : html.index("</section>", start)]
     for heading in ["Articles", "Plans that use it", "More exercises on the same topic"]:
         items = related[related.index(heading) :]
         items = items[: items.index("</ul>")]
