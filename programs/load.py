@@ -17,7 +17,7 @@ LEFT, BOTTOM, TOP = 36, 28, 12  # room for the axis figures, week numbers and th
 class WeekLoad:
     number: int
     phase: str
-    is_easier: bool  # a deload week, or a week lighter than the one before
+    is_easier: bool  # a deload week: lighter on purpose, so the body catches up
     sessions: int
     repetitions: int
     effort: str  # the week's effort targets on the CR10 scale, e.g. "5-7", or ""
@@ -60,7 +60,6 @@ def _effort(prescriptions: list[Prescription]) -> str:
 def weekly_load(plan: Plan) -> list[WeekLoad]:
     """Each week's sessions, repetitions and effort targets, in week order."""
     weeks = []
-    previous = None
     for week in plan.weeks.all():
         prescriptions = [p for s in week.sessions.all() for p in s.prescriptions.all()]
         repetitions = round(sum(prescription_repetitions(p) for p in prescriptions))
@@ -68,14 +67,14 @@ def weekly_load(plan: Plan) -> list[WeekLoad]:
             WeekLoad(
                 number=week.number,
                 phase=week.get_phase_display(),
-                is_easier=week.phase == week.Phase.DELOAD
-                or (previous is not None and repetitions < previous),
+                # Not any week lighter than the last: a schedule of every other day
+                # makes some weeks a session short without easing off.
+                is_easier=week.phase == week.Phase.DELOAD,
                 sessions=len(week.sessions.all()),
                 repetitions=repetitions,
                 effort=_effort(prescriptions),
             )
         )
-        previous = repetitions
     return weeks
 
 

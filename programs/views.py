@@ -156,6 +156,7 @@ class PlanDetailView(ConditionalGetMixin, PreviewMixin, DetailView):
             load_bars=chart_bars(weeks),
             load_scale=chart_scale(weeks),
             load_has_effort=any(week.effort for week in weeks),
+            load_has_easier_weeks=any(week.is_easier for week in weeks),
             plan_exercises=exercises_in_plan(self.object),
             related=related_to_plan(self.object),
             **kwargs,

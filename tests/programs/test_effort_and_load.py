@@ -93,6 +93,16 @@ def test_the_heaviest_week_reaches_the_top_of_the_chart(client):
     assert ">20</text>" in html  # the axis names the heaviest week: 4 sets of 5
 
 
+def test_a_week_a_session_short_is_not_called_easier(client):
+    # Every other day: week 1 has four Divers, week 2 three; neither week is a deload.
+    plan = Plan.objects.for_page().get(slug="hamstring-strain-lengthening-exercises")
+    weeks = weekly_load(plan)
+    assert weeks[1].repetitions < weeks[0].repetitions
+    assert not any(week.is_easier for week in weeks)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "load-bar-easier" not in html and "easier weeks" not in html
+
+
 def test_a_plan_without_weeks_has_no_chart(client):
     plan = make_plan(slug="empty", weeks=0)
     html = client.get(plan.get_absolute_url()).content.decode()
