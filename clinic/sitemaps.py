@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from programs.sitemaps import ArticleSitemap, ExerciseSitemap, PlanSitemap
+from programs.sitemaps import ArticleSitemap, ExerciseSitemap, PlanSitemap, TagSitemap
 
 
 class SitePagesSitemap(Sitemap):
@@ -26,6 +26,7 @@ class SitePagesSitemap(Sitemap):
 SITEMAPS = {
     "pages": SitePagesSitemap,
     "articles": ArticleSitemap,
+    "topics": TagSitemap,
     "exercises": ExerciseSitemap,
     "plans": PlanSitemap,
 }

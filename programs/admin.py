@@ -75,6 +75,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     autocomplete_fields = [
         "target_muscles",
         "equipment",
+        "tags",
         "easier_variation",
         "harder_variation",
         "references",
@@ -93,8 +94,11 @@ class ExerciseAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("What it works and needs", {"fields": ["target_muscles", "equipment"]}),
-        ("Image", {"fields": ["image", "image_alt"]}),
+        ("What it works and needs", {"fields": ["target_muscles", "equipment", "tags"]}),
+        (
+            "Pictures",
+            {"fields": ["illustration", "illustration_alt", "image", "image_alt"]},
+        ),
         (
             "Variations and sources",
             {"fields": ["easier_variation", "harder_variation", "evidence", "references"]},
@@ -162,8 +166,9 @@ class PlanAdmin(admin.ModelAdmin):
             "Who it is for and what it needs",
             {"fields": ["audience", "duration_weeks", "sessions_per_week", "equipment"]},
         ),
-        ("Description", {"fields": ["description"]}),
+        ("Description", {"fields": ["description", "tags"]}),
     ]
+    autocomplete_fields = ["tags"]
 
     @admin.display(description="On the site")
     def preview(self, obj):
@@ -223,6 +228,8 @@ class PrescriptionInline(admin.TabularInline):
         "hold_seconds",
         "rest_seconds",
         "per_side",
+        "effort_min",
+        "effort_max",
         "notes",
     ]
     autocomplete_fields = ["exercise"]

@@ -17,7 +17,9 @@ def session_date(start: date, week_number: int, day_of_week: int, first_day_of_w
 
 def _describe(session: Session, plan_url: str) -> str:
     lines = [
-        f"{p.exercise.name}: {p.dose}" + (f" ({p.notes})" if p.notes else "")
+        f"{p.exercise.name}: {p.dose}"
+        + (f", {p.effort}" if p.effort else "")
+        + (f" ({p.notes})" if p.notes else "")
         for p in session.prescriptions.all()
     ]
     if session.notes:

@@ -14,12 +14,14 @@ class ExerciseFilterForm(forms.Form):
     category = forms.ChoiceField(choices=ANY + list(Exercise.Category.choices), required=False)
     equipment = forms.ChoiceField(required=False)
     muscle = forms.ChoiceField(label="Target muscle", required=False)
+    tag = forms.ChoiceField(label="Topic", required=False)
 
-    def __init__(self, *args, equipment=(), muscles=(), **kwargs):
+    def __init__(self, *args, equipment=(), muscles=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Choices come from lists the view loaded once: checking and drawing cost no queries.
         self.fields["equipment"].choices = ANY + [(e.slug, e.name) for e in equipment]
         self.fields["muscle"].choices = ANY + [(m.slug, m.name) for m in muscles]
+        self.fields["tag"].choices = ANY + [(t.slug, t.name) for t in tags]
 
     def filter(self, exercises):
         """The exercises matching the valid filters (all of them when nothing is chosen)."""
@@ -31,6 +33,8 @@ class ExerciseFilterForm(forms.Form):
             exercises = exercises.filter(equipment__slug=equipment)
         if muscle := self.cleaned_data["muscle"]:
             exercises = exercises.filter(target_muscles__slug=muscle)
+        if tag := self.cleaned_data["tag"]:
+            exercises = exercises.filter(tags__slug=tag)
         return exercises
 
 

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 
-from .models import Article, Exercise, Plan
+from .models import Article, Exercise, Plan, Tag
 
 # Items are lists, not querysets: the sitemap then needs no COUNT query per section.
 
@@ -33,3 +34,17 @@ class PlanSitemap(Sitemap):
 
     def lastmod(self, item: Plan):
         return item.updated_at
+
+
+class TagSitemap(Sitemap):
+    """Topic pages: those with something public on them (the others answer 404)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        public = (
+            Q(articles__in=Article.objects.published())
+            | Q(exercises__is_published=True)
+            | Q(plans__is_published=True)
+        )
+        return list(Tag.objects.filter(public).distinct().order_by("pk"))

@@ -38,12 +38,14 @@ def for_article(article: Article, absolute: Absolute) -> JsonLd:
 
 
 def for_exercise(exercise: Exercise, absolute: Absolute) -> JsonLd:
+    image = exercise.image.url if exercise.image else exercise.illustration_url
     return {
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": exercise.name,
         "description": exercise.summary,
         "url": absolute(exercise.get_absolute_url()),
+        "image": absolute(image) if image else None,
         "tool": [{"@type": "HowToTool", "name": e.name} for e in exercise.equipment.all()],
         "step": [
             {"@type": "HowToStep", "position": n, "text": text}

@@ -13,6 +13,11 @@ urlpatterns = [
     path("articles/", cache_public_page(views.ArticleListView.as_view()), name="article_list"),
     path("articles/feed/", cache_public_page(LatestArticlesFeed()), name="article_feed"),
     path(
+        "articles/tag/<slug:slug>/",
+        cache_public_page(views.TagDetailView.as_view()),
+        name="tag_detail",
+    ),
+    path(
         "articles/<slug:slug>/",
         cache_public_page(views.ArticleDetailView.as_view()),
         name="article_detail",

@@ -1,4 +1,5 @@
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView
@@ -7,8 +8,10 @@ from clinic.models import ClinicDetails
 
 from .calendar import plan_calendar
 from .forms import CalendarStartForm, ExerciseFilterForm, PlanFilterForm, SearchForm
-from .models import Article, Equipment, Exercise, Muscle, Plan
+from .load import chart_bars, chart_scale, weekly_load
+from .models import Article, Equipment, Exercise, Muscle, Plan, Tag
 from .publishing import can_preview, preview_notice
+from .related import exercises_in_plan, related_to_article, related_to_exercise, related_to_plan
 from .search import search
 
 
@@ -74,10 +77,34 @@ class ArticleListView(ListPageMixin, ListView):
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        topics = Tag.objects.filter(articles__in=Article.objects.published()).distinct()
+        return super().get_context_data(topics=list(topics), **kwargs)
+
 
 class ArticleDetailView(ConditionalGetMixin, PreviewMixin, DetailView):
     model = Article
     template_name = "programs/article_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(related=related_to_article(self.object), **kwargs)
+
+
+class TagDetailView(ListPageMixin, TemplateView):
+    """A topic's page: its articles, and the exercises and plans on the same topic."""
+
+    template_name = "programs/tag_detail.html"
+
+    def get_context_data(self, **kwargs):
+        tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        articles = list(Article.objects.published().filter(tags=tag).for_listing())
+        exercises = list(Exercise.objects.published().filter(tags=tag).order_by("name"))
+        plans = list(Plan.objects.published().filter(tags=tag).for_listing())
+        if not (articles or exercises or plans):
+            raise Http404("Nothing published on this topic yet.")
+        return super().get_context_data(
+            tag=tag, articles=articles, exercises=exercises, plans=plans, **kwargs
+        )
 
 
 class ExerciseListView(ListPageMixin, ListView):
@@ -89,6 +116,7 @@ class ExerciseListView(ListPageMixin, ListView):
             self.request.GET or None,
             equipment=list(Equipment.objects.all()),
             muscles=list(Muscle.objects.all()),
+            tags=list(Tag.objects.filter(exercises__is_published=True).distinct()),
         )
         return self.filter_form.filter(Exercise.objects.published().for_listing()).distinct()
 
@@ -99,6 +127,9 @@ class ExerciseListView(ListPageMixin, ListView):
 class ExerciseDetailView(PreviewMixin, DetailView):
     model = Exercise
     template_name = "programs/exercise_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(related=related_to_exercise(self.object), **kwargs)
 
 
 class PlanListView(ListPageMixin, ListView):
@@ -118,7 +149,18 @@ class PlanDetailView(ConditionalGetMixin, PreviewMixin, DetailView):
     template_name = "programs/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(calendar_form=CalendarStartForm(), **kwargs)
+        weeks = weekly_load(self.object)
+        return super().get_context_data(
+            calendar_form=CalendarStartForm(),
+            load_weeks=weeks,
+            load_bars=chart_bars(weeks),
+            load_scale=chart_scale(weeks),
+            load_has_effort=any(week.effort for week in weeks),
+            load_has_easier_weeks=any(week.is_easier for week in weeks),
+            plan_exercises=exercises_in_plan(self.object),
+            related=related_to_plan(self.object),
+            **kwargs,
+        )
 
 
 class PlanCalendarView(PreviewMixin, DetailView):

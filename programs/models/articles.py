@@ -10,8 +10,8 @@ from django.utils.safestring import SafeString
 from ..formatting import render_markdown
 from .exercises import IMAGE_EXTENSIONS
 
-# /articles/feed/ is the feed, not an article.
-RESERVED_SLUGS = {"feed"}
+# /articles/feed/ is the feed and /articles/tag/ holds the topics: neither is an article.
+RESERVED_SLUGS = {"feed", "tag"}
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -1,6 +1,9 @@
-from django.core.validators import FileExtensionValidator
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.templatetags.static import static
 from django.urls import reverse
 
 from ..dosage import describe_dose, reps_validator
@@ -8,6 +11,8 @@ from ..formatting import plain_lines
 from .choices import Level
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+# The clinic's own line drawings ship with the code, as static files in this folder.
+ILLUSTRATIONS_DIR = "programs/illustrations"
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -19,7 +24,7 @@ class ExerciseQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.select_related("easier_variation", "harder_variation").prefetch_related(
-            "target_muscles", "equipment", "references"
+            "target_muscles", "equipment", "references", "tags"
         )
 
 
@@ -74,6 +79,19 @@ class Exercise(models.Model):
         blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
+    illustration = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(r"^[a-z0-9-]+\.svg$", "Give a file name such as bridge.svg.")],
+        help_text=f"A drawing in static/{ILLUSTRATIONS_DIR}/, e.g. nordic-hamstring-curl.svg.",
+    )
+    illustration_alt = models.CharField(
+        "illustration alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the body does in the drawing. Required with a drawing.",
+    )
+    tags = models.ManyToManyField("Tag", related_name="exercises", blank=True)
     easier_variation = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -93,6 +111,11 @@ class Exercise(models.Model):
                 condition=Q(image="") | ~Q(image_alt=""),
                 name="exercise_image_has_alt_text",
                 violation_error_message="Describe the image in its alt text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(illustration="") | ~Q(illustration_alt=""),
+                name="exercise_illustration_has_alt_text",
+                violation_error_message="Say what the body does in the illustration's alt text.",
             ),
             models.CheckConstraint(
                 condition=Q(default_sets__isnull=True) | Q(default_sets__gte=1),
@@ -115,6 +138,27 @@ class Exercise(models.Model):
     @property
     def is_public(self) -> bool:
         return self.is_published
+
+    def clean(self):
+        if self.illustration and not self.illustration_file:
+            raise ValidationError(
+                {"illustration": f"There is no {self.illustration} in static/{ILLUSTRATIONS_DIR}/."}
+            )
+
+    @property
+    def illustration_static_path(self) -> str:
+        """The drawing's path for {% static %}, e.g. "programs/illustrations/bridge.svg"."""
+        return f"{ILLUSTRATIONS_DIR}/{self.illustration}" if self.illustration else ""
+
+    @property
+    def illustration_url(self) -> str:
+        """The drawing's URL on the site (hashed in production), or "" without one."""
+        return static(self.illustration_static_path) if self.illustration else ""
+
+    @property
+    def illustration_file(self) -> str | None:
+        """The drawing on disk, for printed handouts (WeasyPrint reads it as file://)."""
+        return finders.find(self.illustration_static_path) if self.illustration else None
 
     @property
     def default_dose(self) -> str:

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from clinic.models import Weekday
 
 from ..dosage import describe_dose, reps_validator
+from ..effort import describe_effort
 from ..formatting import render_markdown
 from .choices import Level
 
@@ -63,6 +64,7 @@ class Plan(models.Model):
     description = models.TextField(help_text="Markdown, as for articles.")
     is_published = models.BooleanField("published", default=False)
     is_featured = models.BooleanField("featured on the home page", default=False)
+    tags = models.ManyToManyField("Tag", related_name="plans", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Also moves when a week, session or exercise dose changes."
@@ -193,6 +195,8 @@ class PlanWeek(models.Model):
                         rest_seconds=p.rest_seconds,
                         per_side=p.per_side,
                         notes=p.notes,
+                        effort_min=p.effort_min,
+                        effort_max=p.effort_max,
                     )
                     for p in session.prescriptions.all()
                 ]
@@ -259,6 +263,15 @@ class Prescription(models.Model):
     rest_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     per_side = models.BooleanField(default=False)
     notes = models.CharField("tempo or notes", max_length=200, blank=True)
+    effort_min = models.PositiveSmallIntegerField(
+        "effort from (Borg CR10)",
+        null=True,
+        blank=True,
+        help_text="0 (nothing at all) to 10 (maximal). 6: hard, three or four reps left.",
+    )
+    effort_max = models.PositiveSmallIntegerField(
+        "effort up to (Borg CR10)", null=True, blank=True, help_text="For a range such as 6-7."
+    )
 
     class Meta:
         ordering = ["session", "order"]
@@ -271,6 +284,20 @@ class Prescription(models.Model):
                 condition=~Q(reps="") | Q(hold_seconds__isnull=False, hold_seconds__gte=1),
                 name="prescription_has_reps_or_hold",
                 violation_error_message="Give reps, a hold time, or both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effort_min__isnull=True) | Q(effort_min__lte=10),
+                name="prescription_effort_on_cr10_scale",
+                violation_error_message="Effort is rated from 0 to 10 on the Borg CR10 scale.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effort_max__isnull=True)
+                | Q(effort_min__isnull=False, effort_max__gte=models.F("effort_min"))
+                & Q(effort_max__lte=10),
+                name="prescription_effort_range_in_order",
+                violation_error_message=(
+                    "Give the lower effort first; the higher cannot be below it or above 10."
+                ),
             ),
         ]
 
@@ -299,3 +326,19 @@ class Prescription(models.Model):
             rest_seconds=self.rest_seconds,
             per_side=self.per_side,
         )
+
+    @property
+    def effort(self) -> str:
+        """The effort target in words, or "" when the session sets none."""
+        return describe_effort(self.effort_min, self.effort_max, in_reps=self._in_reps)
+
+    @property
+    def effort_in_grid(self) -> str:
+        """The effort target under a heading that names the Borg CR10 scale."""
+        return describe_effort(
+            self.effort_min, self.effort_max, name_scale=False, in_reps=self._in_reps
+        )
+
+    @property
+    def _in_reps(self) -> bool:
+        return bool(self.reps) and not self.hold_seconds

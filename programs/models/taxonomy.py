@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 
 class _Term(models.Model):
@@ -14,7 +15,11 @@ class _Term(models.Model):
 
 
 class Tag(_Term):
-    """A topic an article is about (hamstrings, injury prevention ...)."""
+    """A topic (hamstrings, injury prevention ...) that articles, exercises and plans share;
+    each has its page at /articles/tag/<slug>/."""
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:tag_detail", kwargs={"slug": self.slug})
 
 
 class Muscle(_Term):

@@ -199,3 +199,27 @@ def test_the_print_view_lists_the_exercises_with_a_print_stylesheet(client, prog
     assert programme.exercises.get().exercise.name in page
     assert "phone us on 0117 496 0123" in page  # the clinic's details, without a request
     assert "handout" in page and ".css" in page
+
+
+def test_the_clinics_drawing_is_the_exercises_picture_on_the_page_and_in_the_handout(
+    client, programme
+):
+    drawn = make_exercise(
+        name="Drawn Nordic",
+        illustration="nordic-hamstring-curl.svg",
+        illustration_alt="Start: kneeling upright. End: lowered towards the floor.",
+    )
+    ProgrammeExercise.objects.create(programme=programme, exercise=drawn, order=2, reps="5")
+    page = client.get(url(programme)).content.decode()
+    assert "programs/illustrations/nordic-hamstring-curl" in page
+    assert 'alt="Start: kneeling upright. End: lowered towards the floor."' in page
+    with_drawing = pdf_objects(client.get(url(programme, "handout.pdf")).content)
+    drawn.illustration, drawn.illustration_alt = "", ""
+    drawn.save()
+    plain = pdf_objects(client.get(url(programme, "handout.pdf")).content)
+
+    # The drawing is vector art in the PDF: its strokes are there only with it.
+    def strokes(pdf: bytes) -> int:
+        return pdf.count(b" l\n") + pdf.count(b" c\n")
+
+    assert strokes(with_drawing) > strokes(plain)

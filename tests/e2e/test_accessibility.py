@@ -72,6 +72,16 @@ PAGES = {
     ),
     "plan list": lambda page: page.goto("/plans/"),
     "plan": lambda page: page.goto(first_link(page, "/plans/", r"/plans/[\w-]+/", "nordic")),
+    "topic": lambda page: page.goto("/articles/tag/hamstrings/"),
+    "exercise library by topic": lambda page: page.goto("/exercises/?tag=core"),
+    "exercise with a drawing": lambda page: page.goto("/exercises/askling-glider/"),
+    "plan with effort targets and a load chart": lambda page: page.goto(
+        "/plans/runner-strength-8-weeks/"
+    ),
+    "load chart's table open": lambda page: (
+        page.goto("/plans/runner-strength-8-weeks/"),
+        page.get_by_text("The chart's figures, week by week").click(),
+    ),
     "search results": lambda page: page.goto("/search/?q=hamstring"),
     "empty search": lambda page: page.goto("/search/?q="),
     "services": lambda page: page.goto("/book/"),

@@ -23,6 +23,13 @@ PAGES = [
     "/exercises/nordic-hamstring-curl/",
     "/plans/",
     "/plans/nordic-hamstring-programme/",
+    # The second round of content: topics, drawings, effort targets and the load chart.
+    "/articles/tag/hamstrings/",
+    "/articles/back-from-a-hamstring-strain-lengthening-exercises/",
+    "/exercises/?tag=core",
+    "/exercises/askling-glider/",
+    "/plans/runner-strength-8-weeks/",
+    "/plans/hamstring-strain-lengthening-exercises/",
     "/search/?q=hamstring",
     "/book/",
     "/book/initial-assessment/",

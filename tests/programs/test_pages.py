@@ -94,7 +94,7 @@ def test_json_ld_cannot_break_out_of_its_script_element(client):
 
 
 def test_the_home_page_shows_the_latest_articles_and_a_featured_plan(client):
-    make_article(title="Fresh from the clinic")
+    make_article(title="Fresh from the clinic", published_at=timezone.now())
     make_plan(title="The plan we feature", is_featured=True)
     html = client.get("/").content.decode()
     assert "Fresh from the clinic" in html
@@ -105,7 +105,7 @@ def test_the_plan_grid_is_a_table_with_a_caption_and_header_scopes(client):
     html = client.get(PLAN).content.decode()
     assert html.count('<table class="table plan-grid">') == 10
     assert "<caption>Week 1: 1 session</caption>" in html
-    assert '<th scope="col">Dose</th>' in html
+    assert '<th scope="col">Dose and effort (Borg CR10 scale, 0 to 10)</th>' in html
     assert 'scope="rowgroup"' in html
 
 

@@ -19,7 +19,9 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 6
+# The exercise page is the most: the exercise, its four lists, three "related" lists and
+# the clinic details.
+MAX_QUERIES = 9
 
 
 def _clear():
@@ -108,7 +110,7 @@ def test_a_page_runs_the_same_few_queries_with_1_or_50_items(client, no_content,
     assert with_fifty <= MAX_QUERIES
 
 
-def test_the_plan_page_stays_within_six_queries_with_50_weeks(
+def test_the_plan_page_stays_within_the_limit_with_50_weeks(
     client, no_content, django_assert_max_num_queries
 ):
     _big_plan(50)
