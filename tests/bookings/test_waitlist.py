@@ -104,7 +104,9 @@ def test_the_join_form_is_rate_limited_per_client(client, service, settings):
 
 
 def test_the_week_page_links_to_the_waiting_list(client, service, practitioner):
-    assert f"/book/{service.slug}/waitlist/".encode() in client.get(f"/book/{service.slug}/").content
+    assert (
+        f"/book/{service.slug}/waitlist/".encode() in client.get(f"/book/{service.slug}/").content
+    )
 
 
 # --- Matching and ordering -------------------------------------------------------------------
