@@ -402,8 +402,11 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
             subject = f"Reminder: your appointment tomorrow at {start:%H:%M}"
             return _message("reminder", subject, patient, context, appointment_ics(appointment))
         case Kind.COURSE_CONFIRMATION:
-            sessions = list(
-                appointment.course.appointments.active().select_related("service", "practitioner")
+            course = appointment.course
+            sessions = (
+                list(course.appointments.active().select_related("service", "practitioner"))
+                if course
+                else [appointment]
             )
             if not sessions:
                 return None
