@@ -8,6 +8,7 @@ when. Leaving the list deletes the entry; the daily purge deletes entries that e
 
 from datetime import date
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -43,8 +44,16 @@ class WaitlistEntry(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=30)
     # Weekday numbers (Monday 0) and part-of-day letters, e.g. "024" and "ma".
-    days = models.CharField(max_length=7)
-    parts_of_day = models.CharField(max_length=3)
+    days = models.CharField(
+        max_length=7,
+        validators=[RegexValidator(r"^[0-6]{1,7}$", "Weekday numbers, Monday 0: e.g. 024.")],
+        help_text="Weekday numbers, Monday 0 to Sunday 6: 024 is Monday, Wednesday, Friday.",
+    )
+    parts_of_day = models.CharField(
+        max_length=3,
+        validators=[RegexValidator(r"^[mae]{1,3}$", "m, a and e: e.g. ma.")],
+        help_text="m for morning, a for afternoon, e for evening: ma is mornings and afternoons.",
+    )
     until = models.DateField(help_text="The last day a time is wanted (clinic local).")
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -66,11 +75,11 @@ class WaitlistEntry(models.Model):
         return f"Waiting list entry {self.pk}: {self.service}"
 
     def day_names(self) -> str:
-        return ", ".join(Weekday(int(day)).label for day in self.days)
+        return ", ".join(Weekday(int(day)).label for day in self.days if day in "0123456")
 
     def part_names(self) -> str:
         labels = dict(PARTS_OF_DAY)
-        return ", ".join(labels[part] for part in self.parts_of_day)
+        return ", ".join(labels[part] for part in self.parts_of_day if part in labels)
 
 
 class WaitlistOffer(models.Model):

@@ -235,3 +235,21 @@ def test_the_purge_deletes_entries_that_ended_and_keeps_those_still_waiting(serv
     WaitlistEntry.objects.filter(pk=booked.pk).update(booked_at=timezone.now())
     assert purge_waitlist() == 2
     assert list(WaitlistEntry.objects.all()) == [waiting]
+
+
+# --- Reception ---------------------------------------------------------------------------------
+
+
+def test_reception_sees_the_list_in_join_order_and_cannot_save_nonsense_days(reception, service):
+    join(service, name="Amy First")
+    second = join(service, name="Bob Second")
+    listing = reception.get("/admin/bookings/waitlistentry/").content.decode()
+    assert listing.index("Amy First") < listing.index("Bob Second")
+    page = f"/admin/bookings/waitlistentry/{second.pk}/change/"
+    form = reception.get(page).context["adminform"].form
+    data = {**form.initial, "service": service.pk, "practitioner": "", "days": "79"}
+    data["until"] = second.until.isoformat()
+    response = reception.post(page, {**data, "offers-TOTAL_FORMS": 0, "offers-INITIAL_FORMS": 0})
+    assert response.status_code == 200 and b"Weekday numbers, Monday 0" in response.content
+    second.refresh_from_db()
+    assert second.days == EVERY_DAY
