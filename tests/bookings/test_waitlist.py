@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from bookings import audit, waitlist
-from bookings.booking import cancel_appointment
+from bookings.booking import cancel_appointment, reschedule_appointment
 from bookings.models import Appointment, TimeOff, WaitlistEntry, WaitlistOffer
 from bookings.retention import purge_waitlist
 
@@ -152,6 +152,18 @@ def test_nobody_is_offered_the_same_time_twice(
     run_tasks()
     assert len(offered(mailoutbox)) == 1
     assert WaitlistOffer.objects.count() == 1
+
+
+def test_a_move_offers_the_time_it_left(
+    service, practitioner, run_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    appointment = make_appointment(practitioner, service, days_ahead(3, 10))
+    join(service)
+    with django_capture_on_commit_callbacks(execute=True):
+        reschedule_appointment(appointment, days_ahead(4, 15), by=audit.SYSTEM)
+    run_tasks()
+    [body] = offered(mailoutbox).values()
+    assert f"{days_ahead(3, 10):%Y-%m-%d}T10:00" in body
 
 
 def test_removing_time_off_offers_the_times_it_held(
