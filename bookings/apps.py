@@ -11,10 +11,8 @@ class BookingsConfig(AppConfig):
 
         from . import waitlist
         from .models import TimeOff
-        from .signals import appointment_changed
 
         checks.register(check_rate_limit_setting)
-        appointment_changed.connect(waitlist.on_appointment_changed, dispatch_uid="waitlist")
         post_delete.connect(waitlist.on_time_off_deleted, sender=TimeOff, dispatch_uid="waitlist")
 
 

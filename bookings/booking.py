@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import audit, emails
+from . import audit, emails, waitlist
 from .audit import Actor
 from .availability import Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
@@ -467,7 +467,11 @@ def _time_of(appointment: Appointment) -> FreedTime:
 
 def _changed(entry: AuditEntry, freed: FreedTime | None = None) -> None:
     """Send ``appointment_changed`` once the change's transaction commits (a receiver that
-    fails is logged and does not undo the change)."""
+    fails is logged and does not undo the change). A freed time is offered to the waiting
+    list by a task enqueued here, in the change's transaction: it commits with the change,
+    so a crash after the commit cannot lose the offers."""
+    if freed is not None:
+        waitlist.enqueue_offers(freed.practitioner_id, freed.start, freed.blocked_until)
     transaction.on_commit(
         lambda: appointment_changed.send(
             sender=Appointment,

@@ -6,7 +6,9 @@ a private link to leave. When a time frees (a cancellation, the old time of a mo
 off removed), ``offer_freed_time`` runs in the worker: for each service the practitioner
 offers, the free times that now start in the freed span go, in join order, to the first
 few (``OFFERS_PER_TIME``) people waiting whom they suit, by email with a link to book that
-exact time. Booking it goes through ``book_appointment`` like any online booking, so
+exact time. The task is enqueued in the transaction that frees the time
+(bookings/booking.py, and a post_delete handler for time off), so it commits with it.
+Booking it goes through ``book_appointment`` like any online booking, so
 whoever books first gets it and nobody is double-booked; a later click shows the nearest
 free times. Each person is offered a time once, and at most one time per freed span.
 """
@@ -33,7 +35,6 @@ from .emails import (
     send_deadline,
 )
 from .models import Practitioner, Service, WaitlistEntry, WaitlistOffer
-from .signals import FreedTime
 
 logger = logging.getLogger(__name__)
 
@@ -183,16 +184,10 @@ def _offers_for(service, practitioner, start, end, now, today) -> list[WaitlistO
     return offers
 
 
-def on_appointment_changed(sender, freed: FreedTime | None = None, **kwargs) -> None:
-    """A cancellation or a move gave a time back: offer it (in the worker)."""
-    if freed is not None:
-        enqueue_offers(freed.practitioner_id, freed.start, freed.blocked_until)
-
-
 def on_time_off_deleted(sender, instance, **kwargs) -> None:
-    """Time off removed: its span may hold free times now (once the delete commits)."""
-    practitioner_id, start, end = instance.practitioner_id, instance.start, instance.end
-    transaction.on_commit(lambda: enqueue_offers(practitioner_id, start, end), robust=True)
+    """Time off removed: its span may hold free times now. The task is enqueued in the
+    delete's transaction (it runs once that commits, or never if it rolls back)."""
+    enqueue_offers(instance.practitioner_id, instance.start, instance.end)
 
 
 def enqueue_offers(practitioner_id: int, start: datetime, end: datetime) -> None:

@@ -118,7 +118,9 @@ def offer(request: HttpRequest, token: str, practitioner: str, start: str) -> Ht
         return _taken(request, context, str(problem), now, status=400)
     context["start"] = start_at
     if place.booked_at:
-        return _taken(request, context, "You have booked a time from the list already.", now, 409)
+        return _taken(
+            request, context, "You have booked a time from the list already.", start_at, 409
+        )
     form = OfferForm(request.POST or None, service=service)
     context["form"] = form
     if request.method != "POST":

@@ -113,6 +113,7 @@ def test_a_waiting_patient_books_a_freed_time_from_the_emails_link(page, staff_p
     page.get_by_role("checkbox", name=re.compile("I agree")).check()
     page.get_by_role("button", name="Join the waiting list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your place on the waiting list")
+    assert axe_violations(page) == [], describe(axe_violations(page))
     [welcome] = site.wait_for_email("wanda.waiting@example.com")
     assert urlparse(page.url).path in text_of(welcome)
 
@@ -135,6 +136,8 @@ def test_a_waiting_patient_books_a_freed_time_from_the_emails_link(page, staff_p
 
     page.goto(urlparse(link).path)  # a second click: the time is gone
     expect(page.get_by_role("heading", level=1)).to_have_text("That time is no longer free")
+    expect(page.locator("main")).to_contain_text("You have booked a time from the list already")
+    assert axe_violations(page) == [], describe(axe_violations(page))
 
 
 @pytest.mark.parametrize("screen", ["page", "narrow"])
