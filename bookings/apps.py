@@ -9,12 +9,14 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from . import waitlist
         from .cached_pages import empty_appointment_weeks
-        from .models import Appointment
+        from .models import Appointment, TimeOff
 
         checks.register(check_rate_limit_setting)
         for signal in (post_save, post_delete):
             signal.connect(empty_appointment_weeks, sender=Appointment, dispatch_uid="weeks")
+        post_delete.connect(waitlist.on_time_off_deleted, sender=TimeOff, dispatch_uid="waitlist")
 
 
 def check_rate_limit_setting(app_configs=None, **kwargs):

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import audit, emails
+from . import audit, emails, waitlist
 from .audit import Actor
 from .availability import OTHERS, Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
@@ -152,7 +152,7 @@ def _locked(appointment: Appointment, *related: str) -> Appointment:
     )
 
 
-def _lock(practitioner_id: int) -> None:
+def lock_diary(practitioner_id: int) -> None:
     """Changes to one practitioner's diary run one at a time (the caller's transaction)."""
     Practitioner.objects.select_for_update().get(pk=practitioner_id)
 
@@ -166,7 +166,7 @@ def _check_free(
     ignore: Appointment | None = None,
 ) -> None:
     """Raise unless ``by`` may have ``start`` with the practitioner (see the module's
-    docstring); ``ignore`` is the appointment being moved. Call it under ``_lock``."""
+    docstring); ``ignore`` is the appointment being moved. Call it under ``lock_diary``."""
     clash = Appointment.objects.filter(practitioner=practitioner).blocking(
         start, start + service.duration + service.buffer
     )
@@ -185,7 +185,7 @@ def _check_free(
         )
 
 
-def _check_offers(service: Service, practitioner: Practitioner) -> None:
+def check_offers(service: Service, practitioner: Practitioner) -> None:
     if not practitioner.services.filter(pk=service.pk).exists():
         raise NotBookable(f"{practitioner.name} does not offer {service.name}.")
 
@@ -200,8 +200,8 @@ def check_booking(
     """Raise the ``BookingError`` that ``book_appointment`` would, so that a form can show
     it before saving. Takes the same lock, held until the caller's transaction ends (the
     admin's form is checked and saved in one), so the answer cannot go stale."""
-    _lock(practitioner.pk)
-    _check_offers(service, practitioner)
+    lock_diary(practitioner.pk)
+    check_offers(service, practitioner)
     _check_free(service, practitioner, start, by, now or timezone.now())
 
 
@@ -236,37 +236,67 @@ def book_appointment(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            _lock(practitioner.pk)
+            lock_diary(practitioner.pk)
             if not by.is_patient:  # online, "free" already means one who offers the service
-                _check_offers(service, practitioner)
+                check_offers(service, practitioner)
             _check_free(service, practitioner, start, by, now)
-            if isinstance(patient, PatientDetails):
-                reason = patient.reason
-                patient = find_or_create_patient(patient, now)
-            else:  # the record as it is now: it may have been erased since it was chosen
-                patient = Patient.objects.select_for_update().get(pk=patient.pk)
-                if patient.is_anonymised:
-                    raise NotBookable("That patient's record is erased: book under a new one.")
-            appointment = Appointment.objects.create(
-                service=service,
-                practitioner=practitioner,
-                start=start,
-                end=start + service.duration,
-                blocked_until=start + service.duration + service.buffer,
-                patient=patient,
+            patient, reason = patient_to_book(patient, reason, now)
+            appointment = insert_appointment(
+                service,
+                practitioner,
+                start,
+                patient,
+                by,
+                now,
                 reason=reason,
-                # Ticked on the online form; a phone booking has no such box.
-                consent_at=now if by.is_patient else None,
-                created_at=now,
                 booking_key=booking_key,
             )
             emails.queue_booking_emails(appointment)
-            _changed(audit.record(Kind.BOOKED, by, appointment=appointment, at=now))
     except IntegrityError as error:
         # The exclusion constraint (Postgres): another server booked the same time.
         logger.info("Booking refused by the database: %s at %s was just taken", practitioner, start)
         raise SlotTaken("Sorry, that time was just taken.") from error
     logger.info("Booked appointment %s: %s at %s", appointment.pk, practitioner, start)
+    return appointment
+
+
+def patient_to_book(
+    patient: PatientDetails | Patient, reason: str, now: datetime
+) -> tuple[Patient, str]:
+    """The record to book under (found or made from typed details, or the chosen record as
+    it is now, refused once erased) and the reason. In the booking's transaction."""
+    if isinstance(patient, PatientDetails):
+        return find_or_create_patient(patient, now), patient.reason
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if patient.is_anonymised:
+        raise NotBookable("That patient's record is erased: book under a new one.")
+    return patient, reason
+
+
+def insert_appointment(
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    patient: Patient,
+    by: Actor,
+    now: datetime,
+    **fields,
+) -> Appointment:
+    """Write one appointment and its audit entry, and send ``appointment_changed`` after
+    the commit. Only for callers holding the practitioner's lock that checked the time."""
+    appointment = Appointment.objects.create(
+        service=service,
+        practitioner=practitioner,
+        start=start,
+        end=start + service.duration,
+        blocked_until=start + service.duration + service.buffer,
+        patient=patient,
+        # Ticked on the online form; a phone booking has no such box.
+        consent_at=now if by.is_patient else None,
+        created_at=now,
+        **fields,
+    )
+    _changed(audit.record(Kind.BOOKED, by, appointment=appointment, at=now))
     return appointment
 
 
@@ -356,7 +386,7 @@ def check_move(
     """Raise the ``BookingError`` that ``reschedule_appointment`` would (for a form), under
     the same lock, held until the caller's transaction ends."""
     now = now or timezone.now()
-    _lock(appointment.practitioner_id)
+    lock_diary(appointment.practitioner_id)
     _check_changeable(appointment, by, now)
     _check_free(appointment.service, appointment.practitioner, new_start, by, now, appointment)
 
@@ -372,7 +402,7 @@ def reschedule_appointment(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            _lock(appointment.practitioner_id)
+            lock_diary(appointment.practitioner_id)
             appointment = _locked(appointment, "service", "practitioner")
             if appointment.start == new_start and appointment.status == Status.CONFIRMED:
                 return appointment  # the same move again (a double click): done, nothing sent
@@ -471,7 +501,11 @@ def _time_of(appointment: Appointment) -> FreedTime:
 
 def _changed(entry: AuditEntry, freed: FreedTime | None = None) -> None:
     """Send ``appointment_changed`` once the change's transaction commits (a receiver that
-    fails is logged and does not undo the change)."""
+    fails is logged and does not undo the change). A freed time is offered to the waiting
+    list by a task enqueued here, in the change's transaction: it commits with the change,
+    so a crash after the commit cannot lose the offers."""
+    if freed is not None:
+        waitlist.enqueue_offers(freed.practitioner_id, freed.start, freed.blocked_until)
     transaction.on_commit(
         lambda: appointment_changed.send(
             sender=Appointment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -24,12 +25,22 @@ def appointment_uid(appointment: Appointment) -> str:
 
 def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:
     """The appointment as an .ics file: a request, or a cancellation of it."""
+    return appointments_ics([appointment], cancelled=cancelled)
+
+
+def appointments_ics(appointments: Iterable[Appointment], *, cancelled: bool = False) -> bytes:
+    """Several appointments (a course's sessions) as one .ics file, one event each."""
     clinic = ClinicDetails.current()
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic.name}//Bookings//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    for appointment in appointments:
+        calendar.add_component(_event(appointment, clinic, cancelled))
+    return calendar.to_ical()
 
+
+def _event(appointment: Appointment, clinic: ClinicDetails, cancelled: bool) -> Event:
     event = Event()
     event.add("uid", appointment_uid(appointment))
     event.add("dtstamp", datetime.now(UTC))
@@ -47,8 +58,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     event.add("organizer", vCalAddress(f"mailto:{clinic.email}"), parameters={"CN": clinic.name})
     # Each move or cancellation outranks the versions sent before it (a counter, not a clock).
     event.add("sequence", appointment.sequence)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event
 
 
 def calendar_mimetype(*, cancelled: bool = False) -> str:

@@ -1,9 +1,15 @@
-"""Demo diary: the clinic's services, three practitioners and their hours (idempotent)."""
+"""Demo diary: the clinic's services, three practitioners and their hours, and a few
+appointments this week and next so that the diary and the calendar feeds are not empty
+(idempotent)."""
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
-from .models import BookingRules, Practitioner, Service, WorkingHours
+from django.utils import timezone
+
+from .availability import clinic_timezone, local_to_utc
+from .feeds import feed_url
+from .models import Appointment, BookingRules, Patient, Practitioner, Service, WorkingHours
 
 SERVICES = [
     {
@@ -108,3 +114,67 @@ def seed(stdout) -> None:
     if not BookingRules.objects.exists():
         BookingRules().save()
         stdout.write("Booking rules: defaults")
+
+    seed_appointments(stdout)
+    stdout.write("Practitioners' calendar feeds (subscribe in a calendar app):")
+    for practitioner in Practitioner.objects.filter(slug__in=[p["slug"] for p in PRACTITIONERS]):
+        stdout.write(f"  {practitioner.name}: {feed_url(practitioner)}")
+
+
+# (practitioner, service, weekday, local time). Alex Morgan's diary stays empty: the
+# booking tests and the browser tests book there.
+DEMO_APPOINTMENTS = (
+    [("sam-patel", "follow-up", day, time(10)) for day in range(5)]
+    + [("sam-patel", "initial-assessment", day, time(14)) for day in (0, 2, 4)]
+    + [("jo-evans", "sports-massage-30", day, time(11)) for day in range(1, 6)]
+    + [("jo-evans", "sports-massage-60", day, time(15)) for day in (1, 3)]
+)
+DEMO_PATIENTS = [
+    ("Ada Demo", "ada.demo@example.com", "07700 900001"),
+    ("Ben Demo", "ben.demo@example.com", "07700 900002"),
+    ("Cat Demo", "cat.demo@example.com", "07700 900003"),
+    ("Dev Demo", "dev.demo@example.com", "07700 900004"),
+]
+
+
+def seed_appointments(stdout) -> None:
+    """Appointments this week and next for demo patients, written straight to the diary
+    (no emails to the demo addresses); a time already taken is left alone."""
+    tz = clinic_timezone()
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    patients = [
+        Patient.objects.get_or_create(email=email, name=name, defaults={"phone": phone})[0]
+        for name, email, phone in DEMO_PATIENTS
+    ]
+    people = {p.slug: p for p in Practitioner.objects.filter(slug__in=["sam-patel", "jo-evans"])}
+    services = {s.slug: s for s in Service.objects.all()}
+    now = timezone.now()
+    made = 0
+    for week in (0, 1):
+        for number, (who, what, weekday, wall) in enumerate(DEMO_APPOINTMENTS):
+            practitioner, service = people.get(who), services.get(what)
+            start = local_to_utc(monday + timedelta(days=7 * week + weekday), wall, tz)
+            if practitioner is None or service is None or start is None:
+                continue
+            blocked_until = start + service.duration + service.buffer
+            if (
+                Appointment.objects.filter(practitioner=practitioner)
+                .blocking(start, blocked_until)
+                .exists()
+            ):
+                continue
+            Appointment.objects.create(
+                service=service,
+                practitioner=practitioner,
+                start=start,
+                end=start + service.duration,
+                blocked_until=blocked_until,
+                patient=patients[(number + week) % len(patients)],
+                status=Appointment.Status.ATTENDED if start < now else Appointment.Status.CONFIRMED,
+                created_at=min(now, start) - timedelta(days=7),
+                confirmation_sent_at=now,
+            )
+            made += 1
+    if made:
+        stdout.write(f"Demo appointments: {made} this week and next")

@@ -1,7 +1,11 @@
 """Reception's diary: a day or a week of appointments, per practitioner or for all.
 
 An admin page (/admin/bookings/appointment/diary/), served by the appointment admin,
-which checks who may see it (bookings/access.py) before calling ``diary_view``.
+which checks who may see it (bookings/access.py) before calling ``diary_view``. A day is
+a grid with the practitioners as columns (bookings/diary_grid.py), a week is a grid of
+one practitioner's days; every free time links to the phone-booking form
+(bookings/diary_booking.py). ``layout=list`` lists the appointments with phone numbers
+and the cancelled ones. Where a Reception user lands in the admin.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access
-from .models import Practitioner
+from .diary_grid import build_grid, load_columns
+from .models import BookingRules, Practitioner
 
 
 def diary_view(model_admin: ModelAdmin, request: HttpRequest) -> TemplateResponse:
@@ -52,6 +57,16 @@ def diary_view(model_admin: ModelAdmin, request: HttpRequest) -> TemplateRespons
     for appointment in appointments:
         days[timezone.localtime(appointment.start).date()].append(appointment)
     step = timedelta(days=length)
+    layout = "list" if request.GET.get("layout") == "list" else "grid"
+    grid_practitioners = [chosen] if chosen else practitioners
+    if span == "week" and not chosen:
+        grid_practitioners = []  # a week is one practitioner's: choose one first
+    columns, rows = [], []
+    if layout == "grid" and grid_practitioners:
+        columns = load_columns(
+            grid_practitioners, list(days), access.appointments_visible_to(request.user)
+        )
+        rows = build_grid(columns, BookingRules.current().slot_step)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -64,6 +79,11 @@ def diary_view(model_admin: ModelAdmin, request: HttpRequest) -> TemplateRespons
         "previous_day": first_day - step,
         "next_day": first_day + step,
         "changelist_url": reverse("admin:bookings_appointment_changelist"),
+        "book_url": reverse("admin:bookings_appointment_diary_book"),
+        "can_book": access.can_book(request.user),
+        "layout": layout,
+        "columns": columns,
+        "rows": rows,
     }
     return TemplateResponse(request, "admin/bookings/appointment/diary.html", context)
 

@@ -35,7 +35,7 @@ from django.utils import timezone
 from clinic.models import ClinicDetails
 from clinic.queue import mark_lost
 
-from .calendar import appointment_ics, calendar_mimetype
+from .calendar import appointment_ics, appointments_ics, calendar_mimetype
 from .models import Appointment, AppointmentEmail, AuditEntry, BookingRules
 
 logger = logging.getLogger(__name__)
@@ -359,7 +359,13 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
     """The message for an outbox email, from the appointment as it is now (None when there
     is nothing to send: no address left, or a reminder whose time has passed)."""
     appointment = email.appointment
-    to_patient = email.kind in {Kind.CONFIRMATION, Kind.CANCELLATION, Kind.MOVED, Kind.REMINDER}
+    to_patient = email.kind in {
+        Kind.CONFIRMATION,
+        Kind.CANCELLATION,
+        Kind.MOVED,
+        Kind.REMINDER,
+        Kind.COURSE_CONFIRMATION,
+    }
     if to_patient and not appointment.patient.email:
         return None
     if email.kind == Kind.REMINDER and appointment.start <= now:
@@ -395,6 +401,23 @@ def build_message(email: AppointmentEmail, now: datetime) -> EmailMultiAlternati
         case Kind.REMINDER:
             subject = f"Reminder: your appointment tomorrow at {start:%H:%M}"
             return _message("reminder", subject, patient, context, appointment_ics(appointment))
+        case Kind.COURSE_CONFIRMATION:
+            course = appointment.course
+            sessions = (
+                list(course.appointments.active().select_related("service", "practitioner"))
+                if course
+                else [appointment]
+            )
+            if not sessions:
+                return None
+            context["sessions"] = [
+                (session, timezone.localtime(session.start), timezone.localtime(session.end))
+                for session in sessions
+            ]
+            subject = f"Your {len(sessions)} appointments from {start:%A %-d %B}"
+            return _message(
+                "course_confirmation", subject, patient, context, appointments_ics(sessions)
+            )
     raise ValueError(f"Unknown email kind {email.kind!r}")
 
 
@@ -417,6 +440,7 @@ def _context(appointment: Appointment, **extra) -> dict:
         "end": timezone.localtime(appointment.end),
         "manage_url": f"{settings.SITE_URL}{appointment.private_url()}",
         "book_url": f"{settings.SITE_URL}/book/",
+        "site_url": settings.SITE_URL,
         **extra,
     }
 

@@ -13,7 +13,9 @@ a receiver never sees a change that rolled back. Its arguments:
 Emails do not hang on it: they are queued inside the change's transaction (the outbox,
 bookings/emails.py), so a crash between the commit and a receiver cannot lose one. A
 receiver that must not miss a change either (a waiting list's offers) can catch up from
-the audit trail, which is written in the same transaction as the change.
+the audit trail, which is written in the same transaction as the change. The waiting
+list's offers are enqueued by bookings/booking.py in the change's transaction for that
+reason, not from a receiver.
 """
 
 from dataclasses import dataclass

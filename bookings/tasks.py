@@ -2,9 +2,11 @@
 function. Run by `python manage.py worker`; the periodic ones are scheduled in
 settings.PERIODIC_TASKS."""
 
+from datetime import datetime
+
 from django.tasks import task
 
-from . import emails, reminders, retention
+from . import emails, reminders, retention, waitlist
 
 
 @task
@@ -25,3 +27,15 @@ def queue_reminders() -> int:
 @task
 def purge_appointments() -> int:
     return retention.purge_appointments()
+
+
+@task
+def offer_freed_time(practitioner_id: int, start: str, end: str) -> int:
+    return waitlist.offer_freed_time(
+        practitioner_id, datetime.fromisoformat(start), datetime.fromisoformat(end)
+    )
+
+
+@task
+def send_waitlist_emails(entry_ids: list[int], offer_ids: list[int]) -> int:
+    return waitlist.deliver(entry_ids, offer_ids)

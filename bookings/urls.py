@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views, waitlist_views
 
 
 class TokenConverter:
@@ -33,4 +33,12 @@ urlpatterns = [
     path("appointments/<token:token>/move/", views.move_week, name="move_week"),
     path("appointments/<token:token>/move/<str:start>/", views.move_confirm, name="move_confirm"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("book/<slug:service>/waitlist/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/<token:token>/", waitlist_views.entry, name="waitlist_entry"),
+    path(
+        "waitlist/<token:token>/<slug:practitioner>/<str:start>/",
+        waitlist_views.offer,
+        name="waitlist_offer",
+    ),
+    path("diary/<token:token>.ics", feeds.practitioner_feed, name="practitioner_feed"),
 ]

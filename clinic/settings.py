@@ -286,6 +286,9 @@ OTP_TOTP_ISSUER = "Physio and Fitness Clinic"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # After signing in (also when `next` pointed elsewhere): the back office.
 LOGIN_REDIRECT_URL = "admin:index"
+# Where members of a staff group land in the admin instead of its index ("?menu=1" shows
+# the index): reception works in the day's diary.
+ADMIN_LANDING_PAGES = {"Reception": "admin:bookings_appointment_diary"}
 # Staff sessions end when the browser closes, and after four hours without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env.int("STAFF_SESSION_IDLE_SECONDS", default=4 * 3600)

@@ -49,6 +49,16 @@ class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and not needs_second_factor(request.user)
 
+    def index(self, request: HttpRequest, extra_context=None):
+        """Staff whose group has a landing page (settings.ADMIN_LANDING_PAGES) go there;
+        ``?menu=1`` shows the index to them too."""
+        if "menu" not in request.GET and not request.user.is_superuser:
+            groups = set(request.user.groups.values_list("name", flat=True))
+            for group, page in settings.ADMIN_LANDING_PAGES.items():
+                if group in groups:
+                    return redirect(page)
+        return super().index(request, extra_context)
+
     def login(self, request: HttpRequest, extra_context=None):
         # The password is right; the app's code is still to come.
         if needs_second_factor(request.user):

@@ -36,6 +36,7 @@ from ..booking import (
     reschedule_appointment,
 )
 from ..diary import diary_view
+from ..diary_booking import diary_book_view
 from ..models import Appointment, AppointmentEmail, AuditEntry, Patient
 from ..models.patients import without_bidi_controls
 from .base import PatientDataAdmin, table, when
@@ -416,12 +417,20 @@ class AppointmentAdmin(PatientDataAdmin):
             self.admin_site.admin_view(self.diary),
             name="bookings_appointment_diary",
         )
-        return [diary, *super().get_urls()]
+        book = path(
+            "diary/book/",
+            self.admin_site.admin_view(self.diary_book),
+            name="bookings_appointment_diary_book",
+        )
+        return [diary, book, *super().get_urls()]
 
     def diary(self, request: HttpRequest):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return diary_view(self, request)
+
+    def diary_book(self, request: HttpRequest):
+        return diary_book_view(self, request)
 
 
 @admin.register(AppointmentEmail)

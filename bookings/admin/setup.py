@@ -1,11 +1,12 @@
 """The diary's configuration: practitioners and their hours, services, time off, closures
 and the booking rules (reception edits them; Django's permissions decide who may)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from .. import access
+from ..feeds import feed_url, renew_feed_token
 from ..models import BookingRules, ClinicClosure, Practitioner, Service, TimeOff, WorkingHours
 
 
@@ -31,6 +32,26 @@ class PractitionerAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     inlines = [WorkingHoursInline, TimeOffInline]
     search_fields = ["name"]
+    readonly_fields = ["calendar_feed"]
+    actions = ["renew_calendar_address"]
+
+    @admin.display(description="Calendar subscription address")
+    def calendar_feed(self, practitioner: Practitioner) -> str:
+        if not practitioner.pk:
+            return "Given when saved."
+        return feed_url(practitioner)
+
+    @admin.action(
+        description="Renew the calendar subscription address (the old one stops working)",
+        permissions=["change"],
+    )
+    def renew_calendar_address(self, request, queryset):
+        for practitioner in queryset:
+            renew_feed_token(practitioner)
+        messages.success(
+            request,
+            f"Renewed {queryset.count()} calendar address(es): give each practitioner the new one.",
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":

@@ -1,7 +1,9 @@
 """The bookings app's models: the diary (diary.py), the patients (patients.py), the emails
-the diary sends (emails.py) and the audit trail of its changes (audit.py)."""
+the diary sends (emails.py), the audit trail of its changes (audit.py), courses
+(courses.py) and the waiting list (waitlist.py)."""
 
 from .audit import AuditEntry, AuditEntryQuerySet
+from .courses import Course
 from .diary import (
     Appointment,
     AppointmentQuerySet,
@@ -17,6 +19,7 @@ from .diary import (
 )
 from .emails import AppointmentEmail
 from .patients import Patient, PatientQuerySet, normalised_name, phone_digits
+from .waitlist import PARTS_OF_DAY, WaitlistEntry, WaitlistEntryQuerySet, WaitlistOffer
 
 __all__ = [
     "Appointment",
@@ -26,6 +29,7 @@ __all__ = [
     "AuditEntryQuerySet",
     "BookingRules",
     "ClinicClosure",
+    "Course",
     "Patient",
     "PatientQuerySet",
     "Practitioner",
@@ -33,6 +37,10 @@ __all__ = [
     "Service",
     "ServiceQuerySet",
     "TimeOff",
+    "PARTS_OF_DAY",
+    "WaitlistEntry",
+    "WaitlistEntryQuerySet",
+    "WaitlistOffer",
     "WorkingHours",
     "new_token",
     "normalised_name",

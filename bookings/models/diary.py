@@ -101,6 +101,8 @@ class Practitioner(models.Model):
         related_name="practitioner",
         help_text="The staff login of this practitioner, if any.",
     )
+    # The private address of their calendar feed (/diary/<token>.ics); renewed in admin.
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     objects = PractitionerQuerySet.as_manager()
 
@@ -324,6 +326,14 @@ class Appointment(models.Model):
         max_length=200, blank=True, help_text="Optional; never sent in any email."
     )
     consent_at = models.DateTimeField(null=True, blank=True)
+    course = models.ForeignKey(
+        "bookings.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="appointments",
+    )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -45,6 +45,7 @@ class AppointmentEmail(models.Model):
         MOVED = "moved", "New time to the patient"
         CLINIC_MOVED = "clinic_moved", "New time, to the clinic"
         REMINDER = "reminder", "Reminder to the patient"
+        COURSE_CONFIRMATION = "course_confirmation", "Course confirmation to the patient"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=24, choices=Kind.choices)

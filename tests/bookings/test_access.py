@@ -130,6 +130,8 @@ PAGES = {
         None,
         b"Ann Runner",
     ),
+    "diary phone booking": (lambda w, t: "/admin/bookings/appointment/diary/book/", None, None),
+    "waiting list": (lambda w, t: "/admin/bookings/waitlistentry/", None, None),
     "audit trail": (lambda w, t: "/admin/bookings/auditentry/", None, b"Ann Runner"),
     "email outbox": (lambda w, t: "/admin/bookings/appointmentemail/", None, None),
     "export all held": (
@@ -164,6 +166,8 @@ EXPECTED = {
     "appointment record":   (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, SHOWS,   SHOWS),
     "phone booking form":   (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, DENIED,  SHOWS),
     "diary":                (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, SHOWS,   SHOWS),
+    "diary phone booking":  (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, DENIED,  SHOWS),
+    "waiting list":         (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, DENIED,  SHOWS),
     "audit trail":          (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, SHOWS,   SHOWS),
     "email outbox":         (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, DENIED,  SHOWS),
     "export all held":      (LOGIN,  LOGIN,  LOGIN, SHOWS,  DENIED, REFUSED, SHOWS),

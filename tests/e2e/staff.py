@@ -11,4 +11,5 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name=re.compile("log in", re.I)).click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    # Reception lands in the diary; everyone else on the admin's index.
+    page.wait_for_url(re.compile(r"/admin/(bookings/appointment/diary/)?$"))

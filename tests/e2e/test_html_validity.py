@@ -33,6 +33,7 @@ PAGES = [
     "/search/?q=hamstring",
     "/book/",
     "/book/initial-assessment/",
+    "/book/initial-assessment/waitlist/",
     "/privacy/",
     "/no-such-page/",
 ]
@@ -84,6 +85,34 @@ print(json.dumps({
 }))
 """
 
+# A waiting-list entry and an offer: their private pages, and the list's emails.
+WAITLIST_SCRIPT = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from bookings import waitlist
+from bookings.availability import load_schedule
+from bookings.models import Practitioner, Service, WaitlistOffer
+
+service = Service.objects.get(slug="sports-massage-30")
+today = timezone.localdate()
+slot = load_schedule(service, today + timedelta(days=7), today + timedelta(days=21)).free_slots()[0]
+practitioner = Practitioner.objects.get(pk=slot.practitioner_id)
+entry = waitlist.join(
+    service, None, name="Wil Wait", email="wil.wait@example.com", phone="07700 900556",
+    days="0123456", parts_of_day="mae", until=today + timedelta(days=30),
+)
+offer = WaitlistOffer.objects.create(entry=entry, practitioner=practitioner, start=slot.start)
+print(json.dumps({
+    "entry": f"/waitlist/{entry.token}/",
+    "offer": waitlist.offer_path(entry, practitioner, slot.start),
+    "emails": {
+        "waitlist-welcome": waitlist._welcome(entry).alternatives[0].content,
+        "waitlist-offer": waitlist._offer(offer).alternatives[0].content,
+    },
+}))
+"""
+
 
 def fetch(url: str) -> str:
     try:
@@ -118,7 +147,11 @@ def test_every_page_type_and_email_passes_the_nu_html_checker(site, tmp_path):
     documents.update({path: fetch(site.base_url + path) for path in care["pages"]})
     assert "Send my answers" in documents[care["pages"][-1]]
     documents["email-programme-link"] = care["email"]
-    assert len(booking["emails"]) == 7
+    assert len(booking["emails"]) == 8
+    waiting = json.loads(site.shell(WAITLIST_SCRIPT).splitlines()[-1])
+    for path in (waiting["entry"], waiting["offer"]):
+        documents[path] = fetch(site.base_url + path)
+    documents.update(waiting["emails"])
 
     files = []
     for number, (name, html) in enumerate(documents.items()):
