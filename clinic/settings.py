@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.RejectNulBytesMiddleware",
+    # Cached content pages for anonymous visitors, before the session and what follows.
+    "clinic.cache.ServeCachedPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

@@ -142,3 +142,40 @@ def test_pages_are_served_while_the_cache_server_is_away(client, cache_server_aw
     assert page.status_code == 200
     assert "Harbourside Physio" in page.content.decode()
     assert client.get("/articles/").status_code == 200
+
+
+def test_a_cached_page_is_answered_alike_before_and_after_the_session_middleware(client, db):
+    """ServeCachedPages answers visitors with no session cookie early; a visitor whose
+    browser sends one (here a stale one) goes the usual way. Both get the same page."""
+    from django.test import Client
+
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    client.get(url)
+    early = Client().get(url)
+    usual = Client(headers={"cookie": "sessionid=expired-long-ago"}).get(url)
+    assert early["X-Page-Cache"] == usual["X-Page-Cache"] == "hit"
+    assert early.content == usual.content
+    kept = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-Frame-Options")
+    kept += ("Content-Security-Policy", "Cache-Control", "X-Content-Type-Options")
+    assert {h: early.get(h) for h in kept} == {h: usual.get(h) for h in kept}
+    assert early["X-Frame-Options"] == "DENY" and "Cookie" in early["Vary"]
+    assert Client().get(url, headers={"if-none-match": early["ETag"]}).status_code == 304
+
+
+def test_a_signed_in_visitor_is_never_answered_early(client, db, monkeypatch):
+    from clinic import cache as page_cache
+
+    early = []
+    original = page_cache.replay
+    monkeypatch.setattr(
+        page_cache, "replay", lambda request, entry: early.append(1) or original(request, entry)
+    )
+    article = make_article(title="Hamstrings for beginners")
+    client.get(f"/articles/{article.slug}/")
+    client.get(f"/articles/{article.slug}/")
+    assert early == [1]  # the second visit, from the cache
+    staff = User.objects.create_user("editor", password="pw-long-enough-1", is_staff=True)
+    client.force_login(staff)
+    assert client.get(f"/articles/{article.slug}/").get("X-Page-Cache") is None  # built afresh
+    assert early == [1]
