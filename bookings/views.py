@@ -128,20 +128,45 @@ def week(request: HttpRequest, service: str) -> HttpResponse:
         day, monday = parse_day_or_week(request.GET, today)
     except BadStart as problem:
         return _week(request, service, chosen, today, problem=str(problem))  # never cached
+    name = _week_cache_name(service, chosen, today, day, monday)
+    if name is None:
+        return _week(request, service, chosen, today, day, monday)
+    return from_cache(
+        request,
+        name,
+        lambda: _week(request, service, chosen, today, day, monday),
+        parts=lambda: weeks_from(service, day or monday or today),
+    )
+
+
+def _week_cache_name(service: str, chosen: str, today: date, day, monday) -> str | None:
+    """The week page's name in the page cache, or None for a page never cached."""
     asked = day or monday or today
     if not (
         CACHE_KEY_PART.fullmatch(service)
         and CACHE_KEY_PART.fullmatch(chosen)
         and monday_of(today) <= asked <= monday_of(today) + timedelta(weeks=CACHED_WEEKS)
     ):
-        return _week(request, service, chosen, today, day, monday)
-    return from_cache(
-        request,
-        # Today too: the previous-week link and the past depend on it.
-        f"/book/{service}/?practitioner={chosen}&day={day or ''}&week={monday or ''}&today={today}",
-        lambda: _week(request, service, chosen, today, day, monday),
-        parts=lambda: weeks_from(service, asked),
+        return None
+    # Today too: the previous-week link and the past depend on it.
+    return (
+        f"/book/{service}/?practitioner={chosen}&day={day or ''}&week={monday or ''}&today={today}"
     )
+
+
+def _week_page_name(request: HttpRequest, service: str) -> tuple[str, str] | None:
+    """For ServeCachedPages (clinic/cache.py): the week page's group and name."""
+    today = timezone.localdate()
+    try:
+        day, monday = parse_day_or_week(request.GET, today)
+    except BadStart:
+        return None
+    chosen = request.GET.get("practitioner") or ANYONE
+    name = _week_cache_name(service, chosen, today, day, monday)
+    return None if name is None else ("availability", name)
+
+
+week.page_cache_name = _week_page_name
 
 
 # Only slugs, times, and the days and weeks people book in are cached: nobody can fill

@@ -186,8 +186,14 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         return cached_page(request, request.path, lambda: view(request, *args, **kwargs))
 
-    wrapper.serves_cached_pages = True  # ServeCachedPages may answer for it
+    wrapper.page_cache_name = _path_name  # ServeCachedPages may answer for it
     return wrapper
+
+
+def _path_name(request, *args, **kwargs) -> tuple[str, str] | None:
+    """A content page's group and name in the cache: its path (query strings are never
+    cached)."""
+    return None if request.META.get("QUERY_STRING") else ("content", request.path)
 
 
 # A form's CSRF token is stored as this marker and filled in afresh for each visitor.
@@ -280,11 +286,12 @@ def replay(request, entry) -> HttpResponse:
 
 
 class ServeCachedPages:
-    """Middleware, before the session's: a cached content page for an anonymous GET of
-    its path, answered without the session, authentication, second-factor, messages and
-    lockout middleware, which would find nothing to do (profiling found them a third of
-    a cached page's time). Only a visitor with no session and no messages cookie is
-    served here, and only a page without a form; everyone else goes the usual way, to
+    """Middleware, before the session's: a cached page for an anonymous GET, answered
+    without the session, authentication, second-factor, messages and lockout middleware,
+    which would find nothing to do (profiling found them a third of a cached page's
+    time). Only a visitor with no session and no messages cookie is served here, only a
+    page whose view names its cache entry (``page_cache_name``: content pages, the
+    booking week) and only a page without a form; everyone else goes the usual way, to
     ``cached_page`` or a fresh page. The answer is the one the usual way gives: the same
     body and headers, ``Vary: Cookie``, X-Frame-Options, and 304 for a matching ETag.
     """
@@ -296,12 +303,11 @@ class ServeCachedPages:
     def __call__(self, request):
         if (
             request.method in ("GET", "HEAD")
-            and not request.META.get("QUERY_STRING")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and self.messages_cookie not in request.COOKIES
             and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
         ):
-            entry = cache_call(_content_entry, request)
+            entry = cache_call(_current_entry, request)
             if entry is not None and CSRF_MARKER not in entry[0]:
                 response = replay(request, entry)
                 patch_vary_headers(response, ("Cookie",))
@@ -316,20 +322,23 @@ class ServeCachedPages:
         return self.get_response(request)
 
 
-def _content_entry(request):
-    """The current cache entry of this path's content page, or None."""
+def _current_entry(request):
+    """The current cache entry of the page asked for, when its view names it (views
+    wrapped by cache_public_page, and those with a ``page_cache_name`` of their own), or
+    None."""
     try:
         host = known_host(request)
-        # Only the pages cache_public_page keeps (not a booking form, not a 404).
-        if not getattr(resolve(request.path_info).func, "serves_cached_pages", False):
-            return None
+        match = resolve(request.path_info)
     except (DisallowedHost, Resolver404):  # answered the usual way
         return None
-    if host is None:
+    naming = getattr(match.func, "page_cache_name", None)
+    named = naming(request, *match.args, **match.kwargs) if naming and host else None
+    if named is None:
         return None
+    group, name = named
     pages = caches["pages"]
-    key = f"page:content:{request.scheme}://{host}{request.path}"
-    group_key = version_key("content")
+    key = f"page:{group}:{request.scheme}://{host}{name}"
+    group_key = version_key(group)
     found = pages.get_many([group_key, key])
     entry = found.get(key)
     if entry is not None and _still_current(pages, entry[2], group_key, found.get(group_key)):

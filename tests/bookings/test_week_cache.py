@@ -206,3 +206,16 @@ def test_an_empty_week_that_looked_ahead_is_emptied_by_a_booking_later_on(
         time_link(service, "any", first_free)
         not in client.get(week_url(service, this_week)).content
     )
+
+
+def test_the_week_is_answered_alike_before_and_after_the_session_middleware(
+    client, service, practitioner
+):
+    url = week_url(service, days_ahead(7, 10))
+    client.get(url)
+    early = Client().get(url)  # no cookies: clinic.cache.ServeCachedPages answers
+    usual = Client(headers={"cookie": "sessionid=expired-long-ago"}).get(url)
+    assert early["X-Page-Cache"] == usual["X-Page-Cache"] == "hit"
+    assert early.content == usual.content
+    for header in ("Content-Type", "Vary", "X-Frame-Options", "ETag", "Cache-Control"):
+        assert early.get(header) == usual.get(header), header
