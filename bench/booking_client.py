@@ -87,6 +87,8 @@ def submit(
         "phone": phone,
         "reason": "",
         "consent": "on",
+        # A follow-up's form asks for an earlier assessment; other forms ignore it.
+        "had_assessment": "on",
         "website": "",
     }
     return request(

@@ -86,8 +86,9 @@ class Site:
         _, _, services = fetch(base_url + "/book/")
         self.services = sorted(set(re.findall(r'href="/book/([\w-]+)/"', services.decode())))
         today = date.today()
-        self.booking_pages = [f"/book/{s}/" for s in self.services] + [
-            f"/book/{s}/?day={today + timedelta(days=n)}" for s in self.services for n in range(14)
+        # A service's page and its next days: what people look at before choosing a time.
+        self.weeks = [f"/book/{s}/" for s in self.services] + [
+            f"/book/{s}/?day={today + timedelta(days=n)}" for s in self.services for n in range(7)
         ]
         # Far apart, so that one booking does not take the next one's time.
         slots = [p for s in self.services for p in free_slot_paths(base_url, s, weeks=8)]
@@ -139,7 +140,8 @@ def one(site: Site, kind: str, rng: random.Random) -> list[Result]:
             "content": lambda: rng.choice(site.content),
             "search": lambda: f"/search/?q={rng.choice(SEARCHES)}",
             "static": lambda: rng.choice(site.static),
-            "booking page": lambda: rng.choice(site.booking_pages + site.forms),
+            # Half a service's days, half the details form of a time.
+            "booking page": lambda: rng.choice(rng.choice((site.weeks, site.forms))),
         }[kind]()
         status, cache = get(site.base_url, path)
         week = "week" if path.startswith("/book/") and path.count("/") == 3 else ""
@@ -190,10 +192,13 @@ def describe(rate: float, seconds: float, results: list[Result], late: int) -> d
         f"{kind} {pct(v, 0.5) * 1000:.0f}/{pct(v, 0.95) * 1000:.0f}"
         for kind, v in sorted(by_kind.items())
     )
-    statuses = dict(sorted(Counter(r.status for r in results).items()))
+    # The 4xx by type of request: 409 is a time taken meanwhile (a form opened, or a
+    # booking sent, for a time someone else has just booked).
+    statuses = dict(sorted(Counter((r.status, r.kind) for r in results if r.status >= 400).items()))
+    errors = ", ".join(f"{status} {kind}: {n}" for (status, kind), n in statuses.items())
     print(
         f"{rate:>6.0f} {len(answered) / seconds:>8.1f} {p95 * 1000:>7.0f} {len(shed):>5}"
-        f" {len(failed):>5} {late:>5}  {statuses}\n{'':>8}p50/p95 ms: {kinds}",
+        f" {len(failed):>5} {late:>5}  {errors}\n{'':>8}p50/p95 ms: {kinds}",
         flush=True,
     )
     return {"answered": answered, "shed": shed, "failed": failed, "p95": p95}
@@ -258,7 +263,7 @@ def main() -> int:
                 )
                 print(
                     f"\n{'offered':>6} {'answered':>8} {'p95 ms':>7} {'shed':>5} {'fail':>5} "
-                    f"{'late':>5}  statuses (req/s; -1: nothing left to book)"
+                    f"{'late':>5}  4xx and 5xx by type of request"
                 )
                 capacity, at_capacity = 0.0, []
                 for rate in rates:

@@ -246,7 +246,12 @@ class Schedule:
 
     def least_busy_first(self) -> list[int]:
         """Practitioner ids, the one with the fewest appointments in the range first."""
-        return [d.practitioner_id for d in sorted(self.diaries, key=lambda d: len(d.busy))]
+
+        def appointments(diary: PractitionerDiary) -> int:
+            days = (busy.start.astimezone(self.tz).date() for busy in diary.busy)
+            return sum(self.first_day <= day <= self.last_day for day in days)
+
+        return [d.practitioner_id for d in sorted(self.diaries, key=appointments)]
 
     def free_slots(self, now: datetime | None = None) -> list[Slot]:
         return free_slots(

@@ -18,6 +18,7 @@ room for, buffers included, and cancel at any time.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from . import audit, emails, waitlist
 from .audit import Actor
-from .availability import OTHERS, Slot, load_schedule, nearest, one_per_time
+from .availability import OTHERS, Schedule, Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
 from .patients import PatientDetails, find_or_create_patient
 from .signals import FreedTime, appointment_changed
@@ -88,14 +89,29 @@ def is_free(
 
 
 def free_practitioners(
-    service: Service, start: datetime, now: datetime | None = None
+    service: Service,
+    start: datetime,
+    now: datetime | None = None,
+    schedule: Schedule | None = None,
 ) -> list[Practitioner]:
-    """Who offers the service and is free at ``start``, the least busy that day first."""
+    """Who offers the service and is free at ``start``, the least busy that day first.
+    ``schedule``: the service's diary already read for days around ``start``."""
     day = timezone.localtime(start).date()
-    schedule = load_schedule(service, day, day)
+    schedule = dataclasses.replace(
+        schedule or load_schedule(service, day, day), first_day=day, last_day=day
+    )
     free = {slot.practitioner_id for slot in schedule.free_slots(now) if slot.start == start}
     by_id = {person.pk: person for person in schedule.practitioners}
     return [by_id[pk] for pk in schedule.least_busy_first() if pk in free]
+
+
+def schedule_around(service: Service, moment: datetime, rules: BookingRules) -> Schedule:
+    """The service's diary for the days the nearest free times are first looked for in
+    (``NEAREST_REACH``): read once for "anyone free", both to book and, when the time
+    has gone, to offer others."""
+    day = timezone.localtime(moment).date()
+    reach = NEAREST_REACH[0]
+    return load_schedule(service, day - reach, day + reach, rules=rules)
 
 
 # How far either side of a time the nearest free times are looked for: the first reach
@@ -110,6 +126,7 @@ def nearest_free_times(
     count: int = 6,
     now: datetime | None = None,
     rules: BookingRules | None = None,
+    schedule: Schedule | None = None,
 ) -> list[Slot]:
     """Up to ``count`` free times near ``around`` (within a fortnight either side),
     mostly with ``practitioner`` when given, and a couple with anyone else; without
@@ -126,8 +143,12 @@ def nearest_free_times(
     around = min(max(around, now), now + rules.booking_window)
     day = timezone.localtime(around).date()
     for reach in NEAREST_REACH:
-        schedule = load_schedule(service, day - reach, day + reach, rules=rules)
-        slots = schedule.free_slots(now)
+        first, last = day - reach, day + reach
+        if schedule is not None and schedule.first_day <= first and last <= schedule.last_day:
+            days = dataclasses.replace(schedule, first_day=first, last_day=last)
+        else:  # ``schedule`` (read already, for the booking) does not reach so far
+            days = load_schedule(service, first, last, rules=rules)
+        slots = days.free_slots(now)
         if practitioner is None:
             found = nearest(one_per_time(slots), around, count)
             wanted = found
@@ -320,28 +341,32 @@ def book_with_anyone(
     now: datetime | None = None,
     *,
     booking_key: str = "",
+    schedule: Schedule | None = None,
 ) -> Appointment:
     """Book ``start`` with whoever offers the service and is free then, or raise a
     ``BookingError`` (``SlotTaken`` when everyone free a moment ago has been booked).
+    ``schedule``: the service's diary already read around ``start`` (``schedule_around``).
 
     The least busy practitioner that day is tried first. Each try is
     ``book_appointment``, which locks and re-checks: two people booking one time under
     "anyone free" get two practitioners, or one of them hears it was just taken.
     """
     now = now or timezone.now()
-    for practitioner in free_practitioners(service, start, now):
+    for practitioner in free_practitioners(service, start, now, schedule):
         try:
             return book_appointment(
                 service, practitioner, start, patient, now, booking_key=booking_key
             )
         except BookingError:
             continue  # booked (or given time off) since we looked: try the next person
-    if (
+    clash_key = (
         Appointment.objects.filter(practitioner__in=Practitioner.objects.offering(service))
         .blocking(start, start + service.duration + service.buffer)
-        .exists()
-    ):
-        raise SlotTaken("Sorry, that time was just taken.")
+        .values_list("booking_key", flat=True)
+        .first()
+    )
+    if clash_key is not None:
+        raise SlotTaken("Sorry, that time was just taken.", clash_key)
     raise NotBookable("That time is not available to book.")
 
 

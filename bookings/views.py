@@ -33,6 +33,7 @@ from .booking import (
     is_free,
     nearest_free_times,
     reschedule_appointment,
+    schedule_around,
 )
 from .cached_pages import CACHED_WEEKS, from_cache, read_parts, week_part, weeks_from
 from .calendar import appointment_ics, calendar_mimetype
@@ -323,9 +324,13 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
     # own appointment in the way, below, so a lost race is not asked this too.)
     if key and practitioner is None and (earlier := booked_with_key(key)):
         return _see_other(earlier.private_url())
+    schedule = None
     try:
-        if practitioner is None:
-            appointment = book_with_anyone(service, start_at, form.patient(), now, booking_key=key)
+        if practitioner is None:  # the diary read once: to book, and to offer other times
+            schedule = schedule_around(service, start_at, context["rules"])
+            appointment = book_with_anyone(
+                service, start_at, form.patient(), now, booking_key=key, schedule=schedule
+            )
         else:
             appointment = book_appointment(
                 service, practitioner, start_at, form.patient(), now, booking_key=key
@@ -339,7 +344,7 @@ def _details(request: HttpRequest, service: str, practitioner: str, start: str) 
             if isinstance(problem, SlotTaken)
             else "Sorry, that time is not available."
         )
-        return _details_kept(request, context, form, message, 409)
+        return _details_kept(request, context, form, message, 409, schedule)
     messages.success(request, "Your appointment is booked. We have emailed you the details.")
     return _see_other(appointment.private_url())
 
@@ -357,7 +362,9 @@ def booking_key(request: HttpRequest, form: BookingForm) -> str:
     return hashlib.sha256(f"{secret}\n{request.path}\n{person}".encode()).hexdigest()
 
 
-def _details_kept(request, context: dict, form: BookingForm, problem: str, status: int):
+def _details_kept(
+    request, context: dict, form: BookingForm, problem: str, status: int, schedule=None
+):
     """The details form again, as typed, with the nearest free times to send it to."""
     nearby = nearest_free_times(
         context["service"],
@@ -365,6 +372,7 @@ def _details_kept(request, context: dict, form: BookingForm, problem: str, statu
         context["practitioner"],
         now=timezone.now(),
         rules=context["rules"],
+        schedule=schedule,
     )
     message = (
         f"{problem} Your details are kept: choose one of the nearest free times below "
