@@ -25,6 +25,7 @@ push the booking rate-limit counters out of the default cache. The cache is a he
 not a dependency: when it cannot be reached, pages are built afresh.
 """
 
+import gzip
 import logging
 import re
 import time
@@ -196,6 +197,13 @@ def _path_name(request, *args, **kwargs) -> tuple[str, str] | None:
     return None if request.META.get("QUERY_STRING") else ("content", request.path)
 
 
+def page_key(group: str, scheme: str, host: str, name: str) -> str:
+    # "v2": entries of (body, headers, versions, gzipped body); a deploy ignores older ones.
+    # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
+    return f"page:v2:{group}:{scheme}://{host}{name}"
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
 # A form's CSRF token is stored as this marker and filled in afresh for each visitor.
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = b"[csrf-token]"
@@ -224,8 +232,7 @@ def cached_page(
     if seconds <= 0 or host is None or not is_cacheable(request):
         return build()
     pages = caches["pages"]
-    # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-    key = f"page:{group}:{request.scheme}://{host}{name}"
+    key = page_key(group, request.scheme, host, name)
     group_key = version_key(group)
     try:
         found = pages.get_many([group_key, key])
@@ -258,7 +265,10 @@ def cached_page(
             # Once, rather than an MD5 of the body on every replay (ConditionalGetMiddleware).
             set_response_etag(response)
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
-        cache_call(pages.set, key, (body, headers, kept), seconds)
+        # A page with no form holds no secret, so compressing it cannot leak one (BREACH):
+        # kept gzipped too, for ServeCachedPages to send to browsers that take it.
+        gzipped = None if CSRF_MARKER in body else gzip.compress(body, compresslevel=6, mtime=0)
+        cache_call(pages.set, key, (body, headers, kept, gzipped), seconds)
     response[HIT_HEADER] = "miss"
     return response
 
@@ -274,13 +284,20 @@ def _still_current(pages, versions: dict, group_key: str, group_version) -> bool
     return all(now.get(key) == versions[key] for key in others)
 
 
-def replay(request, entry) -> HttpResponse:
-    body, headers, _ = entry
+def replay(request, entry, compressed: bool = False) -> HttpResponse:
+    """The cached page as a response; ``compressed``: its gzipped copy."""
+    body, headers, _, gzipped = entry
     if CSRF_MARKER in body:
         body = body.replace(CSRF_MARKER, get_token(request).encode())
-    response = HttpResponse(body, status=200)
+    response = HttpResponse(gzipped if compressed else body, status=200)
     for header, value in headers.items():
         response[header] = value
+    if gzipped is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+        if response.has_header("ETag"):  # another body, another tag (as GZipMiddleware)
+            response["ETag"] = "W/" + response["ETag"].removeprefix("W/")
     response[HIT_HEADER] = "hit"
     return response
 
@@ -309,7 +326,8 @@ class ServeCachedPages:
         ):
             entry = cache_call(_current_entry, request)
             if entry is not None and CSRF_MARKER not in entry[0]:
-                response = replay(request, entry)
+                accepts = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+                response = replay(request, entry, compressed=bool(accepts and entry[3]))
                 patch_vary_headers(response, ("Cookie",))
                 response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
                 if request.method != "GET":  # as ConditionalGetMiddleware
@@ -337,7 +355,7 @@ def _current_entry(request):
         return None
     group, name = named
     pages = caches["pages"]
-    key = f"page:{group}:{request.scheme}://{host}{name}"
+    key = page_key(group, request.scheme, host, name)
     group_key = version_key(group)
     found = pages.get_many([group_key, key])
     entry = found.get(key)

@@ -169,7 +169,9 @@ def test_a_signed_in_visitor_is_never_answered_early(client, db, monkeypatch):
     early = []
     original = page_cache.replay
     monkeypatch.setattr(
-        page_cache, "replay", lambda request, entry: early.append(1) or original(request, entry)
+        page_cache,
+        "replay",
+        lambda request, entry, **how: early.append(1) or original(request, entry, **how),
     )
     article = make_article(title="Hamstrings for beginners")
     client.get(f"/articles/{article.slug}/")
@@ -179,3 +181,22 @@ def test_a_signed_in_visitor_is_never_answered_early(client, db, monkeypatch):
     client.force_login(staff)
     assert client.get(f"/articles/{article.slug}/").get("X-Page-Cache") is None  # built afresh
     assert early == [1]
+
+
+def test_a_cached_page_goes_gzipped_to_browsers_that_take_it(client, db):
+    import gzip
+
+    from django.test import Client
+
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    plain = client.get(url).content
+    packed = Client().get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert (packed["X-Page-Cache"], packed["Content-Encoding"]) == ("hit", "gzip")
+    assert gzip.decompress(packed.content) == plain
+    assert "Accept-Encoding" in packed["Vary"]
+    assert packed["ETag"].startswith("W/")
+    again = Client().get(url, headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]})
+    assert again.status_code == 304
+    identity = Client().get(url)
+    assert not identity.has_header("Content-Encoding") and identity.content == plain
