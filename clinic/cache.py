@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 
+import brotli
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -198,12 +199,13 @@ def _path_name(request, *args, **kwargs) -> tuple[str, str] | None:
 
 
 def page_key(group: str, scheme: str, host: str, name: str) -> str:
-    # "v2": entries of (body, headers, versions, gzipped body); a deploy ignores older ones.
+    # "v2": entries of (body, headers, versions, compressed copies); a deploy ignores older
+    # ones.
     # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
     return f"page:v2:{group}:{scheme}://{host}{name}"
 
 
-ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
+ACCEPTS = {e: re.compile(rf"\b{e}\b", re.IGNORECASE) for e in ("br", "gzip")}
 # A form's CSRF token is stored as this marker and filled in afresh for each visitor.
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARKER = b"[csrf-token]"
@@ -266,9 +268,9 @@ def cached_page(
             set_response_etag(response)
         headers = {header: response[header] for header in KEPT_HEADERS if header in response}
         # A page with no form holds no secret, so compressing it cannot leak one (BREACH):
-        # kept gzipped too, for ServeCachedPages to send to browsers that take it.
-        gzipped = None if CSRF_MARKER in body else gzip.compress(body, compresslevel=6, mtime=0)
-        cache_call(pages.set, key, (body, headers, kept, gzipped), seconds)
+        # kept compressed too, for ServeCachedPages to send to browsers that take it.
+        packed = None if CSRF_MARKER in body else compressed_copies(body)
+        cache_call(pages.set, key, (body, headers, kept, packed), seconds)
     response[HIT_HEADER] = "miss"
     return response
 
@@ -284,22 +286,36 @@ def _still_current(pages, versions: dict, group_key: str, group_version) -> bool
     return all(now.get(key) == versions[key] for key in others)
 
 
-def replay(request, entry, compressed: bool = False) -> HttpResponse:
-    """The cached page as a response; ``compressed``: its gzipped copy."""
-    body, headers, _, gzipped = entry
+def compressed_copies(body: bytes) -> dict[str, bytes]:
+    """The body in Brotli (quality 5: quick, and about gzip's best) and gzip."""
+    return {
+        "br": brotli.compress(body, quality=5),
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+    }
+
+
+def replay(request, entry, encoding: str = "") -> HttpResponse:
+    """The cached page as a response; ``encoding``: its copy in that encoding."""
+    body, headers, _, packed = entry
     if CSRF_MARKER in body:
         body = body.replace(CSRF_MARKER, get_token(request).encode())
-    response = HttpResponse(gzipped if compressed else body, status=200)
+    response = HttpResponse(packed[encoding] if encoding else body, status=200)
     for header, value in headers.items():
         response[header] = value
-    if gzipped is not None:
+    if packed is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
-    if compressed:
-        response["Content-Encoding"] = "gzip"
+    if encoding:
+        response["Content-Encoding"] = encoding
         if response.has_header("ETag"):  # another body, another tag (as GZipMiddleware)
             response["ETag"] = "W/" + response["ETag"].removeprefix("W/")
     response[HIT_HEADER] = "hit"
     return response
+
+
+def accepted_encoding(request, packed: dict | None) -> str:
+    """ "br" or "gzip" when the browser takes it and the entry has it, else ""."""
+    accepts = request.headers.get("Accept-Encoding", "")
+    return next((e for e in ("br", "gzip") if packed and ACCEPTS[e].search(accepts)), "")
 
 
 class ServeCachedPages:
@@ -326,8 +342,7 @@ class ServeCachedPages:
         ):
             entry = cache_call(_current_entry, request)
             if entry is not None and CSRF_MARKER not in entry[0]:
-                accepts = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-                response = replay(request, entry, compressed=bool(accepts and entry[3]))
+                response = replay(request, entry, accepted_encoding(request, entry[3]))
                 patch_vary_headers(response, ("Cookie",))
                 response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
                 if request.method != "GET":  # as ConditionalGetMiddleware
