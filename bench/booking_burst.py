@@ -76,11 +76,12 @@ def prepare_database() -> None:
     seed = [*manage, "seed_demo"]
     subprocess.run(seed, env=ENV, check=True, cwd=ROOT, capture_output=True)  # noqa: S603
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        conn.execute("DELETE FROM django_tasks_database_dbtaskresult")
-        conn.execute("DELETE FROM bookings_auditentry")
-        conn.execute("DELETE FROM bookings_appointmentemail")
-        conn.execute("DELETE FROM bookings_appointment")
-        conn.execute("DELETE FROM bookings_patient")
+        # And everything that hangs on them (the outbox, the audit trail, the demo's
+        # programmes, intakes and waiting list).
+        conn.execute(
+            "TRUNCATE django_tasks_database_dbtaskresult, bookings_appointment,"
+            " bookings_patient CASCADE"
+        )
     redis.Redis(host="127.0.0.1", port=6379, db=7).flushdb()
 
 
