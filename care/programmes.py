@@ -42,6 +42,12 @@ def copy_plan(programme: Programme, plan: Plan) -> int:
                         hold_seconds=prescription.hold_seconds,
                         rest_seconds=prescription.rest_seconds,
                         per_side=prescription.per_side,
+                        # The plan's Borg CR10 range, as one target: its top.
+                        effort_target=(
+                            prescription.effort_max
+                            if prescription.effort_max is not None
+                            else prescription.effort_min
+                        ),
                         notes=(note or session.title)[:200],
                     )
                 )

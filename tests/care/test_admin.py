@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from care.models import Programme
+from programs.models import Prescription
 from tests.programs.factories import make_exercise, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,14 @@ def test_starting_from_a_published_plan_copies_its_weeks_to_edit(client, seen, p
     assert sorted(set(programme.exercises.values_list("week", flat=True))) == [1, 2, 3]
     assert programme.exercises.filter(week=1).count() == 4  # 2 sessions x 2 exercises
     assert programme.exercises.first().reps == "5"
+
+
+def test_a_plans_effort_range_becomes_the_programmes_effort_target(client, seen, practitioner):
+    plan = make_plan(weeks=1, sessions_per_week=1, exercises_per_session=1)
+    Prescription.objects.update(effort_min=5, effort_max=7)
+    client.force_login(practitioner.user)
+    client.post("/admin/care/programme/add/", form(seen, practitioner, [], based_on=str(plan.pk)))
+    assert Programme.objects.get().exercises.get().effort_target == 7
 
 
 def test_a_draft_plan_cannot_be_the_start(client, seen, practitioner):
