@@ -231,7 +231,12 @@ def cached_page(
     """
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
     host = known_host(request)
-    if seconds <= 0 or host is None or not is_cacheable(request):
+    if (
+        seconds <= 0
+        or host is None
+        or getattr(request, "page_cache_away", False)  # ServeCachedPages found it away
+        or not is_cacheable(request)
+    ):
         return build()
     pages = caches["pages"]
     key = page_key(group, request.scheme, host, name)
@@ -340,7 +345,12 @@ class ServeCachedPages:
             and self.messages_cookie not in request.COOKIES
             and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
         ):
-            entry = cache_call(_current_entry, request)
+            try:
+                entry = _current_entry(request)
+            except Exception:  # the cache is away (or hangs): ask it once per request only
+                logger.warning("Page cache unavailable", exc_info=True)
+                request.page_cache_away = True
+                entry = None
             if entry is not None and CSRF_MARKER not in entry[0]:
                 response = replay(request, entry, accepted_encoding(request, entry[3]))
                 patch_vary_headers(response, ("Cookie",))

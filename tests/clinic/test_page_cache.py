@@ -144,6 +144,20 @@ def test_pages_are_served_while_the_cache_server_is_away(client, cache_server_aw
     assert client.get("/articles/").status_code == 200
 
 
+def test_a_page_asks_a_cache_that_is_away_once(client, db, monkeypatch):
+    """A hanging Redis costs a page one CACHE_TIMEOUT, not one per place that asks."""
+    asked = []
+
+    def hangs(*args, **kwargs):
+        asked.append(args)
+        raise TimeoutError("Timeout reading from cache:6379")
+
+    monkeypatch.setattr(caches["pages"], "get_many", hangs)
+    article = make_article(title="Hamstrings for beginners")
+    assert client.get(f"/articles/{article.slug}/").status_code == 200
+    assert len(asked) == 1
+
+
 def test_a_cached_page_is_answered_alike_before_and_after_the_session_middleware(client, db):
     """ServeCachedPages answers visitors with no session cookie early; a visitor whose
     browser sends one (here a stale one) goes the usual way. Both get the same page."""
