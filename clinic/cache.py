@@ -262,8 +262,10 @@ def cached_page(
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
     nonce_used = "nonce=" in response.content.decode(errors="ignore")
-    if response.status_code == 200 and not response.streaming and not nonce_used:
-        used = getattr(response, "cache_parts", parts)
+    used = getattr(response, "cache_parts", parts)
+    # A part the page read but whose version was not read before: never kept.
+    unread = any(part_key(part) not in versions for part in used)
+    if response.status_code == 200 and not response.streaming and not nonce_used and not unread:
         kept = {group_key: versions[group_key]} | {
             part_key(part): versions[part_key(part)] for part in used
         }
