@@ -25,6 +25,7 @@ push the booking rate-limit counters out of the default cache. The cache is a he
 not a dependency: when it cannot be reached, pages are built afresh.
 """
 
+import functools
 import gzip
 import logging
 import re
@@ -38,7 +39,9 @@ from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
@@ -367,17 +370,31 @@ class ServeCachedPages:
         return self.get_response(request)
 
 
+@functools.lru_cache(maxsize=2048)
+def _view_naming(path: str):
+    """The ``page_cache_name`` of the view at ``path`` (or None) and its arguments.
+    Resolving a URL was a twentieth of a cached page's time; the URLs do not change
+    while the server runs, and the cache is bounded whatever paths are asked for."""
+    match = resolve(path)
+    return getattr(match.func, "page_cache_name", None), match.args, match.kwargs
+
+
+@receiver(setting_changed)
+def _forget_views(setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # as Django forgets its own URL caches (tests)
+        _view_naming.cache_clear()
+
+
 def _current_entry(request):
     """The current cache entry of the page asked for, when its view names it (views
     wrapped by cache_public_page, and those with a ``page_cache_name`` of their own), or
     None."""
     try:
         host = known_host(request)
-        match = resolve(request.path_info)
+        naming, args, kwargs = _view_naming(request.path_info)
     except (DisallowedHost, Resolver404):  # answered the usual way
         return None
-    naming = getattr(match.func, "page_cache_name", None)
-    named = naming(request, *match.args, **match.kwargs) if naming and host else None
+    named = naming(request, *args, **kwargs) if naming and host else None
     if named is None:
         return None
     group, name = named

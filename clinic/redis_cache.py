@@ -24,7 +24,12 @@ class RedisCacheClient(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with the client above."""
+    """``django.core.cache.backends.redis.RedisCache`` with the client above, and without
+    memcached's key checks (Django's base class walks every key character by character
+    on every call, for limits Redis does not have)."""
+
+    def validate_key(self, key):
+        pass
 
     def __init__(self, server, params):
         super().__init__(server, params)
