@@ -166,10 +166,19 @@ def test_backups_are_timestamped_compressed_private_and_only_the_newest_are_kept
     assert sorted(set(names) - set(new)) == sorted(name for name in old if "-01-03-" in name)
 
 
+@pytest.fixture
+def keyring(tmp_path):
+    """A throw-away GPG home; its agent (gpg starts one) is stopped afterwards."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    yield home
+    subprocess.run(
+        ["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, timeout=30
+    )
+
+
 @pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
-def test_an_encrypted_backup_is_unreadable_without_the_key_and_restores_with_it(site, tmp_path):
-    keyring = tmp_path / "gnupg"
-    keyring.mkdir(mode=0o700)
+def test_an_encrypted_backup_is_unreadable_without_the_key_and_restores_with_it(site, keyring):
     subprocess.run(
         [
             "gpg",
