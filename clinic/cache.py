@@ -245,15 +245,11 @@ def cached_page(
     key = page_key(group, request.scheme, host, name)
     group_key = version_key(group)
     try:
-        found = pages.get_many([group_key, key])
-        if group_key not in found:
-            pages.add(group_key, fresh_version(), timeout=None)
-            found[group_key] = pages.get(group_key)
-        entry = found.get(key)
-        if entry is not None and _still_current(pages, entry[2], group_key, found[group_key]):
+        group_version, entry = _lookup(pages, group, key)
+        if entry is not None:
             return replay(request, entry)
         # Read before building: a change made while the page is built leaves it stale.
-        versions = {group_key: found[group_key]}
+        versions = {group_key: group_version}
         parts = parts() if callable(parts) else parts
         if parts:
             read = pages.get_many([part_key(part) for part in parts])
@@ -283,6 +279,20 @@ def cached_page(
         cache_call(pages.set, key, (body, headers, kept, packed), seconds)
     response[HIT_HEADER] = "miss"
     return response
+
+
+def _lookup(pages, group: str, key: str):
+    """The group's version (made if it is missing), and the entry at ``key`` when every
+    version it was built from is still the current one (else None)."""
+    group_key = version_key(group)
+    found = pages.get_many([group_key, key])
+    if group_key not in found:
+        pages.add(group_key, fresh_version(), timeout=None)
+        found[group_key] = pages.get(group_key)
+    entry = found.get(key)
+    if entry is not None and not _still_current(pages, entry[2], group_key, found[group_key]):
+        entry = None
+    return found[group_key], entry
 
 
 def _still_current(pages, versions: dict, group_key: str, group_version) -> bool:
@@ -398,11 +408,4 @@ def _current_entry(request):
     if named is None:
         return None
     group, name = named
-    pages = caches["pages"]
-    key = page_key(group, request.scheme, host, name)
-    group_key = version_key(group)
-    found = pages.get_many([group_key, key])
-    entry = found.get(key)
-    if entry is not None and _still_current(pages, entry[2], group_key, found.get(group_key)):
-        return entry
-    return None
+    return _lookup(caches["pages"], group, page_key(group, request.scheme, host, name))[1]
