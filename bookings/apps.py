@@ -7,16 +7,35 @@ class BookingsConfig(AppConfig):
     name = "bookings"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.core.signals import request_finished
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.tasks.signals import task_finished
 
-        from . import waitlist
+        from . import rota, waitlist
         from .cached_pages import empty_appointment_weeks
-        from .models import Appointment, TimeOff
+        from .models import (
+            Appointment,
+            BookingRules,
+            ClinicClosure,
+            Practitioner,
+            Service,
+            TimeOff,
+            WorkingHours,
+        )
 
         checks.register(check_rate_limit_setting)
         for signal in (post_save, post_delete):
             signal.connect(empty_appointment_weeks, sender=Appointment, dispatch_uid="weeks")
         post_delete.connect(waitlist.on_time_off_deleted, sender=TimeOff, dispatch_uid="waitlist")
+        rota_models = (Service, Practitioner, WorkingHours, TimeOff, ClinicClosure, BookingRules)
+        for model in rota_models:
+            for signal in (post_save, post_delete):
+                signal.connect(rota.rota_changed, sender=model, dispatch_uid="rota")
+        m2m_changed.connect(
+            rota.rota_changed, sender=Practitioner.services.through, dispatch_uid="rota"
+        )
+        for signal in (request_finished, task_finished):
+            signal.connect(rota.settle, dispatch_uid="rota")
 
 
 def check_rate_limit_setting(app_configs=None, **kwargs):

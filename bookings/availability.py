@@ -5,8 +5,8 @@ the clinic's local time (so 9:00 stays 9:00 on the days the clocks change), conv
 them to UTC, and drops every time that clashes with time off, closures, existing
 appointments (buffers included), the minimum notice or the booking window.
 
-``load_schedule`` fetches everything ``free_slots`` needs in a fixed number of queries,
-whatever the date range.
+``load_schedule`` fetches everything ``free_slots`` needs in one query (the appointments),
+whatever the date range: the rest comes from the rota (bookings/rota.py).
 """
 
 from __future__ import annotations
@@ -17,18 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import (
-    Appointment,
-    BookingRules,
-    ClinicClosure,
-    Practitioner,
-    Service,
-    TimeOff,
-    WorkingHours,
-)
+from .models import Appointment, BookingRules, Practitioner, Service
+from .rota import current_rota
 
 
 @dataclass(frozen=True)
@@ -278,63 +270,59 @@ def load_schedule(
     practitioner: Practitioner | None = None,
     ignore_appointment: Appointment | None = None,
     rules: BookingRules | None = None,
+    appointments: bool = True,
 ) -> Schedule:
-    """Fetch hours, time off, closures, appointments and rules in five queries.
+    """Everything ``free_slots`` needs for these days: the rota (bookings/rota.py, read
+    once per change) and the appointments, in one query.
 
     ``practitioner`` limits it to one person (None: all who offer the service);
     ``ignore_appointment`` leaves one appointment out (the one being moved);
-    ``rules``, when the caller has them already, saves fetching them again.
+    ``rules``, when the caller has them already, are used instead of the rota's;
+    ``appointments=False`` reads none (the caller has just checked them, under the lock).
     """
     tz = clinic_timezone()
     # A day either side: appointments and time off may straddle local midnight.
     range_start = datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=tz)
     range_end = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=tz)
-
-    appointments = Appointment.objects.blocking(range_start, range_end).only(
-        "practitioner_id", "start", "blocked_until"
-    )
-    if ignore_appointment is not None:
-        appointments = appointments.exclude(pk=ignore_appointment.pk)
-    practitioners = Practitioner.objects.offering(service).prefetch_related(
-        Prefetch("working_hours", queryset=WorkingHours.objects.order_by("start_time")),
-        Prefetch(
-            "time_off",
-            queryset=TimeOff.objects.filter(start__lt=range_end, end__gt=range_start),
-        ),
-        Prefetch("appointments", queryset=appointments, to_attr="busy_appointments"),
-    )
-    if practitioner is not None:
-        practitioners = practitioners.filter(pk=practitioner.pk)
-    practitioners = list(practitioners)
-
-    diaries = []
-    for person in practitioners:
-        hours: dict[int, list[tuple[time, time]]] = {}
-        for interval in person.working_hours.all():
-            hours.setdefault(interval.weekday, []).append((interval.start_time, interval.end_time))
-        diaries.append(
-            PractitionerDiary(
-                practitioner_id=person.pk,
-                name=person.name,
-                slug=person.slug,
-                working_hours=hours,
-                time_off=[Interval(off.start, off.end) for off in person.time_off.all()],
-                busy=[Interval(a.start, a.blocked_until) for a in person.busy_appointments],
-            )
+    rota = current_rota(since=range_start)
+    practitioners = [
+        person
+        for person in rota.offering(service)
+        if practitioner is None or person.pk == practitioner.pk
+    ]
+    busy: dict[int, list[Interval]] = {person.pk: [] for person in practitioners}
+    if appointments and practitioners:
+        taken = Appointment.objects.blocking(range_start, range_end).filter(
+            practitioner_id__in=busy
         )
+        if ignore_appointment is not None:
+            taken = taken.exclude(pk=ignore_appointment.pk)
+        for practitioner_id, start, blocked_until in taken.values_list(
+            "practitioner_id", "start", "blocked_until"
+        ):
+            busy[practitioner_id].append(Interval(start, blocked_until))
 
-    closed_days: set[date] = set()
-    for closure in ClinicClosure.objects.filter(end_date__gte=first_day, start_date__lte=last_day):
-        closed_days.update(
-            _days(max(closure.start_date, first_day), min(closure.end_date, last_day))
+    diaries = [
+        PractitionerDiary(
+            practitioner_id=person.pk,
+            name=person.name,
+            slug=person.slug,
+            working_hours=rota.hours.get(person.pk, {}),
+            time_off=[
+                Interval(start, end)
+                for start, end in rota.time_off.get(person.pk, ())
+                if start < range_end and end > range_start
+            ],
+            busy=busy[person.pk],
         )
-
+        for person in practitioners
+    ]
     return Schedule(
         service=service,
         practitioners=practitioners,
         diaries=diaries,
-        closed_days=closed_days,
-        rules=rules or BookingRules.current(),
+        closed_days=rota.closed_days(first_day, last_day),
+        rules=rules or rota.rules,
         tz=tz,
         first_day=first_day,
         last_day=last_day,

@@ -81,10 +81,14 @@ def is_free(
     start: datetime,
     now: datetime | None = None,
     ignore_appointment: Appointment | None = None,
+    appointments: bool = True,
 ) -> bool:
-    """Whether ``start`` is one of the practitioner's free times for the service."""
+    """Whether ``start`` is one of the practitioner's free times for the service;
+    ``appointments=False``: leaving appointments aside (checked already, under the lock)."""
     day = timezone.localtime(start).date()
-    schedule = load_schedule(service, day, day, practitioner, ignore_appointment)
+    schedule = load_schedule(
+        service, day, day, practitioner, ignore_appointment, appointments=appointments
+    )
     return any(slot.start == start for slot in schedule.free_slots(now))
 
 
@@ -198,7 +202,7 @@ def _check_free(
     if by.is_patient:
         if clash_key is not None:
             raise SlotTaken("Sorry, that time was just taken.", clash_key)
-        if not is_free(service, practitioner, start, now, ignore):
+        if not is_free(service, practitioner, start, now, ignore, appointments=False):
             raise NotBookable("That time is not available to book.")
     elif clash_key is not None:
         raise SlotTaken(

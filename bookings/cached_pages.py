@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from clinic.cache import bump_parts, cached_page
 
-from .models import Appointment, Service
+from .models import Appointment
+from .rota import current_rota
 from .timetable import Timetable, monday_of
 
 # Weeks further than this from today are never cached (no booking window is longer).
@@ -66,5 +67,5 @@ def empty_appointment_weeks(sender, instance: Appointment, using=None, **kwargs)
     if not practitioners or not starts:
         return
     mondays = {monday_of(timezone.localtime(start).date()) for start in starts}
-    slugs = Service.objects.filter(practitioners__in=practitioners).values_list("slug", flat=True)
+    slugs = current_rota().service_slugs_offered_by(practitioners)
     bump_parts({week_part(slug, monday) for slug in slugs for monday in mondays}, using)

@@ -36,7 +36,8 @@ from clinic.models import ClinicDetails
 from clinic.queue import mark_lost
 
 from .calendar import appointment_ics, appointments_ics, calendar_mimetype
-from .models import Appointment, AppointmentEmail, AuditEntry, BookingRules
+from .models import Appointment, AppointmentEmail, AuditEntry
+from .rota import current_rota
 
 logger = logging.getLogger(__name__)
 
@@ -435,7 +436,7 @@ def _context(appointment: Appointment, **extra) -> dict:
     return {
         "appointment": appointment,
         "clinic": ClinicDetails.current(),
-        "rules": BookingRules.current(),
+        "rules": current_rota().rules,
         "start": timezone.localtime(appointment.start),
         "end": timezone.localtime(appointment.end),
         "manage_url": f"{settings.SITE_URL}{appointment.private_url()}",

@@ -90,6 +90,11 @@ class BookingForm(forms.Form):
         return self.cleaned_data["reason"].strip()
 
     @property
+    def asks_for_assessment(self) -> bool:
+        """Whether it has the "assessment before" box (the one field that varies)."""
+        return "had_assessment" in self.fields
+
+    @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
 

@@ -81,6 +81,8 @@ def hit(scope: str, key: str, rate: str, now: float | None = None) -> bool:
 
 
 def count_attempt(cache_key: str, period: int) -> int:
+    if hasattr(cache, "count"):  # Redis (clinic/redis_cache.py): one round trip
+        return cache.count(cache_key, period + 5)
     cache.add(cache_key, 0, timeout=period + 5)
     try:
         return cache.incr(cache_key)

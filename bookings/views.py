@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -38,8 +38,9 @@ from .booking import (
 from .cached_pages import CACHED_WEEKS, from_cache, read_parts, week_part, weeks_from
 from .calendar import appointment_ics, calendar_mimetype
 from .forms import BookingForm
-from .models import Appointment, BookingRules, Practitioner, Service
+from .models import Appointment, BookingRules, Service
 from .ratelimit import hit, limit_posts
+from .rota import current_rota
 from .timetable import ANYONE, build_timetable, monday_of
 
 # Weeks further than this from today are refused (no booking window is this long).
@@ -185,12 +186,14 @@ def _week(
     week: date | None = None,
     problem: str = "",
 ) -> HttpResponse:
-    service = get_object_or_404(Service.objects.active(), slug=service)
+    now = timezone.now()
+    rota = current_rota(now)
+    service = rota.active_service(service)
     if problem:
         return render(
             request, "bookings/problem.html", {"service": service, "problem": problem}, status=400
         )
-    practitioners = list(Practitioner.objects.offering(service))
+    practitioners = rota.offering(service)
     practitioner = None
     if chosen != ANYONE:
         practitioner = next((p for p in practitioners if p.slug == chosen), None)
@@ -207,8 +210,8 @@ def _week(
         day=day,
         week=week,
         today=today,
-        now=timezone.now(),
-        rules=BookingRules.current(),
+        now=now,
+        rules=rota.rules,
     )
     # Another practitioner's link keeps the day or week asked for (unless it was refused).
     asked = ""
@@ -264,13 +267,14 @@ def details(request: HttpRequest, service: str, practitioner: str, start: str) -
 
 
 def _details(request: HttpRequest, service: str, practitioner: str, start: str) -> HttpResponse:
-    service = get_object_or_404(Service.objects.active(), slug=service)
+    now = timezone.now()
+    rota = current_rota(now)
+    service = rota.active_service(service)
     if practitioner == ANYONE:
         practitioner = None
     else:
-        practitioner = get_object_or_404(Practitioner.objects.offering(service), slug=practitioner)
-    now = timezone.now()
-    rules = BookingRules.current()
+        practitioner = rota.practitioner_offering(service, practitioner)
+    rules = rota.rules
     try:
         start_at = parse_start(start)
     except BadStart as problem:

@@ -143,6 +143,10 @@ def bump_now_and_on_commit(keys: list[str], using: str | None) -> None:
 
 def bump_versions(keys: list[str]) -> None:
     # An unreachable cache must not undo the save that called this.
+    pages = caches["pages"]
+    if hasattr(pages, "incr_many"):  # Redis (clinic/redis_cache.py): one round trip
+        cache_call(pages.incr_many, keys, fresh_version)
+        return
     for key in keys:
         cache_call(bump_version, key)
 

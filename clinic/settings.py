@@ -142,6 +142,12 @@ CACHES["pages"] = {
 }
 if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
     CACHES["pages"].update(LOCATION="clinic-pages", OPTIONS={"MAX_ENTRIES": 1000})
+# Template fragments that never change while a server runs (the empty booking form's
+# fields): in each process's memory, as cheap as a dict, never a round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "clinic-fragments",
+}
 
 # --- Email ------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587/?tls=True, consolemail://, filemail:///path.

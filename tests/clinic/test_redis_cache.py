@@ -49,6 +49,19 @@ def test_one_client_serves_every_call(cache, monkeypatch):
     assert built == []  # the client made for the fixture's first call serves them all
 
 
+def test_versions_are_bumped_in_one_round_trip_and_start_fresh_when_missing(cache):
+    cache.set("known", 41, timeout=None)
+    cache.incr_many(["known", "lost"], start=lambda: 1000)
+    # Django's own get reads them back as numbers; a lost one starts from ``start()``.
+    assert cache.get_many(["known", "lost"]) == {"known": 42, "lost": 1001}
+
+
+def test_a_counter_counts_from_one_and_expires(cache):
+    assert [cache.count("tries", timeout=30) for _ in range(3)] == [1, 2, 3]
+    client = cache._cache.get_client()
+    assert 0 < client.ttl(cache.make_key("tries")) <= 30  # the first count set its life
+
+
 # --- Several servers sharing one Redis ---------------------------------------------------
 
 
@@ -109,3 +122,27 @@ def test_an_edit_on_one_server_shows_on_every_other_at_once(client, shared_redis
     article.save()
     shared_redis()
     assert b"Hamstrings for everyone" in client.get(url).content
+
+
+@pytest.mark.django_db
+def test_new_working_hours_on_one_server_show_on_every_other(client, shared_redis):
+    """Each server process keeps the rota (bookings/rota.py) until the shared version moves."""
+    from datetime import time
+
+    from bookings.models import WorkingHours
+    from bookings.rota import current_rota
+    from tests.bookings.factories import days_ahead, make_practitioner, make_service
+
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    day = days_ahead(7, 10).date()
+    assert current_rota().hours[sam.pk]  # this server has read the rota
+    shared_redis()  # another server changes Sam's hours on that day: evenings only
+    WorkingHours.objects.filter(practitioner=sam, weekday=day.weekday()).delete()
+    WorkingHours.objects.create(
+        practitioner=sam, weekday=day.weekday(), start_time=time(18), end_time=time(20)
+    )
+    shared_redis()
+    page = client.get(f"/book/massage/?practitioner=sam&day={day}").content.decode()
+    assert f"/book/massage/sam/{day}T18:00/" in page
+    assert f"/book/massage/sam/{day}T10:00/" not in page

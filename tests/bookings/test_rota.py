@@ -1,0 +1,59 @@
+"""The rota each server process keeps (bookings/rota.py): read once, then again only after
+a change, and never holding a change that rolled back."""
+
+from datetime import time
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bookings.models import WorkingHours
+from bookings.rota import current_rota
+
+from .factories import make_practitioner, make_service
+
+# Outside the test suite's own transaction, as a server runs.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def queries(read) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return len(captured)
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_it_is_read_once_and_again_after_a_change():
+    sam = make_practitioner(make_service())
+    assert queries(current_rota) == 7
+    assert queries(current_rota) == 0
+    WorkingHours.objects.create(
+        practitioner=sam, weekday=6, start_time=time(20), end_time=time(22)
+    )
+    assert (time(20), time(22)) in current_rota().hours[sam.pk][6]
+    assert queries(current_rota) == 0
+
+
+def test_a_change_that_rolls_back_is_forgotten():
+    sam = make_practitioner(make_service())
+    assert (time(20), time(22)) not in current_rota().hours[sam.pk][6]
+    with pytest.raises(Rollback), transaction.atomic():
+        WorkingHours.objects.create(
+            practitioner=sam, weekday=6, start_time=time(20), end_time=time(22)
+        )
+        # Inside the transaction the rota shows its own change...
+        assert (time(20), time(22)) in current_rota().hours[sam.pk][6]
+        raise Rollback
+    # ...and once it has rolled back, nothing of it is left.
+    assert (time(20), time(22)) not in current_rota().hours[sam.pk][6]
+
+
+def test_a_rota_read_in_a_transaction_that_changed_nothing_is_kept():
+    make_practitioner(make_service())
+    current_rota()
+    with transaction.atomic():
+        assert queries(current_rota) == 0
+    assert queries(current_rota) == 0
