@@ -30,9 +30,7 @@ def test_it_is_read_once_and_again_after_a_change():
     sam = make_practitioner(make_service())
     assert queries(current_rota) == 7
     assert queries(current_rota) == 0
-    WorkingHours.objects.create(
-        practitioner=sam, weekday=6, start_time=time(20), end_time=time(22)
-    )
+    WorkingHours.objects.create(practitioner=sam, weekday=6, start_time=time(20), end_time=time(22))
     assert (time(20), time(22)) in current_rota().hours[sam.pk][6]
     assert queries(current_rota) == 0
 
