@@ -7,9 +7,9 @@ class BookingsConfig(AppConfig):
     name = "bookings"
 
     def ready(self):
-        from django.core.signals import request_finished
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import m2m_changed, post_delete, post_save
-        from django.tasks.signals import task_finished
+        from django.tasks.signals import task_finished, task_started
 
         from . import rota, waitlist
         from .cached_pages import empty_appointment_weeks
@@ -34,8 +34,10 @@ class BookingsConfig(AppConfig):
         m2m_changed.connect(
             rota.rota_changed, sender=Practitioner.services.through, dispatch_uid="rota"
         )
+        for signal in (request_started, task_started):
+            signal.connect(rota.request_started, dispatch_uid="rota")
         for signal in (request_finished, task_finished):
-            signal.connect(rota.settle, dispatch_uid="rota")
+            signal.connect(rota.request_finished, dispatch_uid="rota")
 
 
 def check_rate_limit_setting(app_configs=None, **kwargs):

@@ -17,6 +17,7 @@ rota is read afresh every time.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -137,7 +138,7 @@ def current_rota(since: datetime | None = None) -> Rota:
     read at; else read again. When the cache cannot be reached, read every time."""
     global _kept
     since = since or timezone.now()
-    version = cache_call(page_version, "availability")
+    version = _version()
     in_transaction = connection.in_atomic_block
     if not in_transaction:
         settle()
@@ -156,17 +157,47 @@ def current_rota(since: datetime | None = None) -> Rota:
     return rota
 
 
+# Within one request or task, the version read first (None: not read yet); outside them
+# (OFF), read at every call.
+OFF = object()
+_this_request: ContextVar = ContextVar("rota_version", default=OFF)
+
+
+def _version() -> int | None:
+    known = _this_request.get()
+    if known is not OFF and known is not None:
+        return known
+    version = cache_call(page_version, "availability")
+    if known is None:
+        _this_request.set(version)
+    return version
+
+
+def request_started(**kwargs) -> None:
+    """request_started and task_started: the version is read once for the whole request
+    (only this request's own changes can move it meanwhile: ``rota_changed``)."""
+    _this_request.set(None)
+
+
 def rota_changed(**kwargs) -> None:
     """post_save, post_delete and m2m_changed of the rota's models. (The version bump that
     makes every process read the rota again is clinic/cache.py's.)"""
     global _writing
     if connection.in_atomic_block:
         _writing = True
+    if _this_request.get() is not OFF:
+        _this_request.set(None)  # read the bumped version at the next call
 
 
-def settle(**kwargs) -> None:
-    """No transaction is open any more (also request_finished and task_finished): a copy
-    read after this process's own changes is dropped, whether they committed or not."""
+def request_finished(**kwargs) -> None:
+    """request_finished and task_finished."""
+    _this_request.set(OFF)
+    settle()
+
+
+def settle() -> None:
+    """When no transaction is open any more: a copy read after this process's own
+    changes is dropped, whether they committed or not."""
     global _kept, _writing
     if connection.in_atomic_block:  # the test suite's transaction, around every request
         return

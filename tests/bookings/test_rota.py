@@ -55,3 +55,27 @@ def test_a_rota_read_in_a_transaction_that_changed_nothing_is_kept():
     with transaction.atomic():
         assert queries(current_rota) == 0
     assert queries(current_rota) == 0
+
+
+def test_a_booking_asks_the_cache_for_the_version_once(client, monkeypatch):
+    """Within one request the version is read once: only the request's own changes could
+    move it, and those are seen (the first test above)."""
+    from bookings import rota as rota_module
+
+    from .factories import days_ahead
+    from .test_views import DETAILS, url_for
+
+    service = make_service()
+    sam = make_practitioner(service)
+    url = url_for(service, sam, days_ahead(3, 10))
+    reads = []
+    original = rota_module.page_version
+    monkeypatch.setattr(
+        rota_module, "page_version", lambda group: reads.append(group) or original(group)
+    )
+    assert client.post(url, DETAILS).status_code == 303
+    assert reads == ["availability"]
+    # Outside a request (a command, the worker's scheduler thread), every call asks.
+    current_rota()
+    current_rota()
+    assert len(reads) == 3

@@ -21,9 +21,10 @@ class Command(DatabaseWorkerCommand):
         parser.add_argument(
             "--nice",
             type=int,
-            default=10,
-            help="Lower the worker's CPU priority by this much (default 10): on a shared "
-            "machine the web requests come first, and emails wait a moment in the queue.",
+            default=19,
+            help="Lower the worker's CPU priority by this much (default 19, the lowest): "
+            "on a shared machine the web requests come first, and emails wait a moment "
+            "in the queue.",
         )
 
     def handle(self, *args, **options):
