@@ -199,6 +199,8 @@ def settle() -> None:
     """When no transaction is open any more: a copy read after this process's own
     changes is dropped, whether they committed or not."""
     global _kept, _writing
+    if not _writing and (_kept is None or not _kept.unsettled):
+        return  # nothing to settle (every request ends here: kept cheap)
     if connection.in_atomic_block:  # the test suite's transaction, around every request
         return
     _writing = False

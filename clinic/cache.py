@@ -206,10 +206,10 @@ def _path_name(request, *args, **kwargs) -> tuple[str, str] | None:
 
 
 def page_key(group: str, scheme: str, host: str, name: str) -> str:
-    # "v2": entries of (body, headers, versions, compressed copies); a deploy ignores older
-    # ones.
+    # "v3": entries of (body, headers, versions, compressed copies, expiry); a deploy
+    # ignores older ones.
     # Scheme and host too: pages hold absolute links (canonical, Open Graph, JSON-LD).
-    return f"page:v2:{group}:{scheme}://{host}{name}"
+    return f"page:v3:{group}:{scheme}://{host}{name}"
 
 
 ACCEPTS = {e: re.compile(rf"\b{e}\b", re.IGNORECASE) for e in ("br", "gzip")}
@@ -280,15 +280,28 @@ def cached_page(
         # A page with no form holds no secret, so compressing it cannot leak one (BREACH):
         # kept compressed too, for ServeCachedPages to send to browsers that take it.
         packed = None if CSRF_MARKER in body else compressed_copies(body)
-        cache_call(pages.set, key, (body, headers, kept, packed), seconds)
+        entry = (body, headers, kept, packed, time.time() + seconds)
+        cache_call(pages.set, key, entry, seconds)
     response[HIT_HEADER] = "miss"
     return response
 
 
 def _lookup(pages, group: str, key: str):
     """The group's version (made if it is missing), and the entry at ``key`` when every
-    version it was built from is still the current one (else None)."""
+    version it was built from is still the current one (else None).
+
+    An entry this process read before is checked, not read again: only its versions
+    are asked for (one round trip either way, without the page itself)."""
     group_key = version_key(group)
+    entry = _near.get(key)
+    if entry is not None:
+        versions = entry[2]
+        found = pages.get_many(list(versions))
+        if found.get(group_key) is not None and all(
+            found.get(name) == version for name, version in versions.items()
+        ):
+            return found[group_key], entry
+        _near.drop(key)
     found = pages.get_many([group_key, key])
     if group_key not in found:
         pages.add(group_key, fresh_version(), timeout=None)
@@ -296,7 +309,66 @@ def _lookup(pages, group: str, key: str):
     entry = found.get(key)
     if entry is not None and not _still_current(pages, entry[2], group_key, found[group_key]):
         entry = None
+    if entry is not None:
+        _near.keep(key, entry)
     return found[group_key], entry
+
+
+class NearCache:
+    """This process's copies of the cache entries it served, the most recent first, up to
+    ``limit`` bytes of page. Only used with the versions checked in the shared cache, so
+    a change anywhere shows here as at once as there; each copy lapses when its entry
+    would have."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.entries: dict[str, tuple] = {}  # in use order, oldest first
+        self.size = 0
+
+    def get(self, key: str):
+        entry = self.entries.pop(key, None)
+        if entry is None:
+            return None
+        if entry[4] <= time.time():
+            self.size -= _entry_size(entry)
+            return None
+        self.entries[key] = entry  # now the most recent
+        return entry
+
+    def keep(self, key: str, entry) -> None:
+        self.drop(key)
+        size = _entry_size(entry)
+        if size > self.limit // 8:  # one huge page never empties the rest
+            return
+        self.entries[key] = entry
+        self.size += size
+        while self.size > self.limit:
+            oldest = next(iter(self.entries))
+            self.drop(oldest)
+
+    def drop(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= _entry_size(entry)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+
+def _entry_size(entry) -> int:
+    body, _, _, packed, _ = entry
+    return len(body) + sum(map(len, (packed or {}).values()))
+
+
+# 8 MB of pages in each server process: some 400 pages at their usual 20 KB with copies.
+_near = NearCache(limit=8 * 1024 * 1024)
+
+
+@receiver(setting_changed)
+def _forget_near_copies(setting, **kwargs):
+    if setting == "CACHES":  # the test suite's other "servers"
+        _near.clear()
 
 
 def _still_current(pages, versions: dict, group_key: str, group_version) -> bool:
@@ -320,7 +392,7 @@ def compressed_copies(body: bytes) -> dict[str, bytes]:
 
 def replay(request, entry, encoding: str = "") -> HttpResponse:
     """The cached page as a response; ``encoding``: its copy in that encoding."""
-    body, headers, _, packed = entry
+    body, headers, _, packed, _ = entry
     if CSRF_MARKER in body:
         body = body.replace(CSRF_MARKER, get_token(request).encode())
     response = HttpResponse(packed[encoding] if encoding else body, status=200)

@@ -218,3 +218,63 @@ def test_a_cached_page_goes_compressed_to_browsers_that_take_it(client, db):
     assert again.status_code == 304
     identity = Client().get(url)
     assert not identity.has_header("Content-Encoding") and identity.content == plain
+
+
+# --- Each process's own copies (clinic.cache.NearCache) ------------------------------------
+
+
+def page_reads(monkeypatch) -> list[list[str]]:
+    """The keys of every read from the shared page cache, as the test goes on."""
+    pages = caches["pages"]
+    reads, get_many = [], pages.get_many
+    monkeypatch.setattr(pages, "get_many", lambda keys: reads.append(keys) or get_many(keys))
+    return reads
+
+
+def test_a_page_served_before_is_checked_not_fetched_again(client, monkeypatch):
+    reads = page_reads(monkeypatch)
+    client.get("/")  # built and kept
+    client.get("/")  # from the shared cache, and now this process has a copy
+    reads.clear()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # One read, of the versions alone: not the page.
+    assert len(reads) == 1
+    assert all(key.startswith("pages:") and key.endswith(":version") for key in reads[0])
+
+
+def test_a_copy_in_one_process_gives_way_to_an_edit_made_in_another(client):
+    article = make_article(title="Hamstrings for beginners")
+    url = f"/articles/{article.slug}/"
+    client.get(url)
+    client.get(url)  # copied here
+    Article.objects.filter(pk=article.pk).update(title="Hamstrings for everyone")
+    from clinic.cache import bump_page_versions  # what a save in another server does
+
+    bump_page_versions(sender=Article)
+    assert "Hamstrings for everyone" in client.get(url).content.decode()
+
+
+def test_a_copy_lapses_when_its_entry_would_have(client, settings, monkeypatch):
+    import time
+
+    ClinicDetails(name="Before").save()
+    client.get("/")
+    client.get("/")  # copied here
+    change_name_behind_the_caches("After")
+    assert "Before" in client.get("/").content.decode()
+    later = time.time() + settings.PUBLIC_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "After" in client.get("/").content.decode()
+
+
+def test_the_copies_are_bounded_in_bytes():
+    from clinic.cache import NearCache
+
+    near = NearCache(limit=8_000)
+    page = (b"x" * 900, {}, {}, None, float("inf"))
+    for n in range(20):
+        near.keep(f"page{n}", page)
+    assert near.size <= 8_000
+    assert "page19" in near.entries and "page0" not in near.entries  # the oldest went
+    near.keep("huge", (b"x" * 5_000, {}, {}, None, float("inf")))
+    assert "huge" not in near.entries  # one page never pushes out all the others
