@@ -183,7 +183,6 @@ def main() -> int:
                     url = (bare.base_url if name == "static (bare)" else base) + path
                     fetch(url)  # warm up
                     runs[name].append(wrk(url, args.duration, args.connections, args.threads))
-            static_rps = statistics.median(r["rps"] for r in runs["static file"])
             for name, path in targets.items():
                 rps = statistics.median(r["rps"] for r in runs[name])
                 # Each round's rate against the static file's in the same round: the
