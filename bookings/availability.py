@@ -139,12 +139,7 @@ def free_slots(
                 closes_utc = local_to_utc(day, closes, tz)
                 if closes_utc is None:
                     continue
-                wall = datetime.combine(day, opens)
-                while wall.time() < closes and wall.date() == day:
-                    start = local_to_utc(day, wall.time(), tz)
-                    wall += rules.slot_step
-                    if start is None:
-                        continue
+                for start in _starts(day, opens, closes, closes_utc, rules.slot_step, tz):
                     end = start + duration
                     if end > closes_utc:
                         break
@@ -155,6 +150,31 @@ def free_slots(
                     slots.append(Slot(start, diary.practitioner_id, end, diary.name, diary.slug))
     slots.sort()
     return slots
+
+
+def _starts(
+    day: date, opens: time, closes: time, closes_utc: datetime, step: timedelta, tz: ZoneInfo
+) -> Iterable[datetime]:
+    """The UTC instants of the wall-clock times opens, opens + step, ... before closes on
+    ``day``, leaving out those that do not exist (the hour the clocks skip)."""
+    opens_utc = local_to_utc(day, opens, tz)
+    if opens_utc is not None and closes_utc - opens_utc == _wall_span(day, opens, closes):
+        # No clock change in between (nearly always): UTC moves with the wall clock.
+        start = opens_utc
+        while start < closes_utc:
+            yield start
+            start += step
+        return
+    wall = datetime.combine(day, opens)
+    while wall.time() < closes and wall.date() == day:
+        start = local_to_utc(day, wall.time(), tz)
+        wall += step
+        if start is not None:
+            yield start
+
+
+def _wall_span(day: date, opens: time, closes: time) -> timedelta:
+    return datetime.combine(day, closes) - datetime.combine(day, opens)
 
 
 # With a preferred practitioner, how many of the nearest times are someone else's.

@@ -333,3 +333,26 @@ def test_a_closure_over_several_days_closes_each_day_of_it_inside_the_range():
     schedule = load_schedule(service, date(2026, 12, 7), date(2026, 12, 9))
     found = schedule.free_slots(now=datetime(2026, 11, 30, tzinfo=UTC))
     assert {slot.start.astimezone(LONDON).date() for slot in found} == {date(2026, 12, 9)}
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"), [(time(0, 30), time(4)), (time(1), time(3)), (time(9), time(17, 40))]
+)
+def test_every_day_of_a_year_offers_the_wall_clock_times_the_clock_gives(opens, closes):
+    """The quick way (UTC steps when no clock change falls inside the hours) gives the
+    times that converting each wall-clock time one by one gives, on every day of 2026,
+    the two clock-change days included."""
+    from bookings.availability import _starts, local_to_utc
+
+    tz = LONDON
+    step = timedelta(minutes=15)
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        expected, wall = [], datetime.combine(day, opens)
+        while wall.time() < closes:
+            if (start := local_to_utc(day, wall.time(), tz)) is not None:
+                expected.append(start)
+            wall += step
+        closes_utc = local_to_utc(day, closes, tz)
+        assert list(_starts(day, opens, closes, closes_utc, step, tz)) == expected, day
+        day += timedelta(days=1)
