@@ -300,8 +300,10 @@ def outbox_verdict(
         appointments = {
             address
             for (address,) in conn.execute(
+                # This run's patients only: the demo data has appointments of its own.
                 "SELECT p.email FROM bookings_appointment a JOIN bookings_patient p "
-                "ON p.id = a.patient_id WHERE a.status <> 'cancelled'"
+                "ON p.id = a.patient_id WHERE a.status <> 'cancelled' AND p.email LIKE %s",
+                [PATIENT_EMAIL.replace("{}", "%")],
             )
         }
         emails = conn.execute(
@@ -316,7 +318,7 @@ def outbox_verdict(
             "ON a.id = e.appointment_id JOIN bookings_patient p ON p.id = a.patient_id "
             "WHERE e.attempts > 1 ORDER BY e.sent_at"
         ).fetchall()
-    print(f"  appointments in the database: {len(appointments)}")
+    print(f"  this run's patients' appointments in the database: {len(appointments)}")
     for kind, rows, sent, given_up, pending, retried, tries in emails:
         print(
             f"  outbox, {kind}: {rows} rows, {sent} sent, {pending} pending, {given_up} given "

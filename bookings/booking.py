@@ -30,6 +30,7 @@ from .audit import Actor
 from .availability import OTHERS, Schedule, Slot, load_schedule, nearest, one_per_time
 from .models import Appointment, AuditEntry, BookingRules, Patient, Practitioner, Service
 from .patients import PatientDetails, find_or_create_patient
+from .rota import current_rota
 from .signals import FreedTime, appointment_changed
 
 logger = logging.getLogger(__name__)
@@ -119,8 +120,8 @@ def schedule_around(service: Service, moment: datetime, rules: BookingRules) -> 
 
 
 # How far either side of a time the nearest free times are looked for: the first reach
-# when it holds enough of them, else the second.
-NEAREST_REACH = (timedelta(days=3), timedelta(days=14))
+# that holds enough of them.
+NEAREST_REACH = (timedelta(days=1), timedelta(days=3), timedelta(days=14))
 
 
 def nearest_free_times(
@@ -136,13 +137,13 @@ def nearest_free_times(
     mostly with ``practitioner`` when given, and a couple with anyone else; without
     one, each time once (for "anyone free").
 
-    The three days either side are read first, and the fortnight only when they do not
-    surely hold enough of the nearest times (the practitioner's, or anyone's): a lost
-    race is answered from a week of the diary, not a month. The couple with someone
-    else come from the days read.
+    The day either side is read first, then three days, and the fortnight only when
+    those do not surely hold enough of the nearest times (the practitioner's, or
+    anyone's): a lost race is answered from three days of the diary, not a month. The
+    couple with someone else come from the days read.
     """
     now = now or timezone.now()
-    rules = rules or BookingRules.current()
+    rules = rules or current_rota().rules
     # Only bookable times can be near: clamp to [now, end of the booking window].
     around = min(max(around, now), now + rules.booking_window)
     day = timezone.localtime(around).date()

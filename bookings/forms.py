@@ -2,12 +2,75 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from .booking import PatientDetails
 from .models import Service
 
 PHONE_DIGITS = re.compile(r"\d")
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
+
+
+# --- Widgets that write Django's own HTML without a template ------------------------------
+# The booking form is the one form every visitor sends, and shown again with what they
+# typed after a lost race; Django renders each widget through a template, a third of that
+# page's time. These write the same HTML as Django's input.html, textarea.html and
+# attrs.html (tests/bookings/test_forms.py compares them byte for byte) from the same
+# context (Django's ``get_context``: values, ids, aria attributes).
+
+
+def _attrs(attrs: dict) -> SafeString:
+    # As attrs.html: True is a bare attribute, False none; values as |stringformat:'s'.
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', f"{value}"))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class QuickInput:
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', f"{widget['value']}")
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            shown,
+            _attrs(widget["attrs"]),
+        )
+
+
+class TextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class EmailInput(QuickInput, forms.EmailInput):
+    pass
+
+
+class TelInput(QuickInput, forms.TelInput):
+    pass
+
+
+class CheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
+class Textarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            widget["value"] or "",
+        )
 
 
 class BookingForm(forms.Form):
@@ -21,7 +84,7 @@ class BookingForm(forms.Form):
         label="Your full name",
         max_length=120,
         error_messages={"required": "Please enter your full name."},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email address",
@@ -30,7 +93,7 @@ class BookingForm(forms.Form):
             "required": "Please enter your email address.",
             "invalid": "Please enter an email address like name@example.com.",
         },
-        widget=forms.EmailInput(
+        widget=EmailInput(
             attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
@@ -39,17 +102,18 @@ class BookingForm(forms.Form):
         max_length=30,
         help_text="In case we need to reach you on the day.",
         error_messages={"required": "Please enter a phone number, for example 07700 900123."},
-        widget=forms.TelInput(attrs={"autocomplete": "tel"}),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
     reason = forms.CharField(
         label="What would you like help with? (optional)",
         max_length=200,
         required=False,
         help_text="A few words, up to 200 characters. It is never put in an email.",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 200}),
+        widget=Textarea(attrs={"rows": 3, "maxlength": 200}),
     )
     had_assessment = forms.BooleanField(
         label="I have had an assessment at the clinic before",
+        widget=CheckboxInput,
         help_text="If not, please book an initial assessment first.",
         error_messages={
             "required": (
@@ -59,6 +123,7 @@ class BookingForm(forms.Form):
         },
     )
     consent = forms.BooleanField(
+        widget=CheckboxInput,
         label=(
             "I agree that the clinic keeps these details to manage my appointment, "
             "as the privacy notice explains."
@@ -69,7 +134,7 @@ class BookingForm(forms.Form):
     website = forms.CharField(
         label="Leave this empty",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args, service: Service, **kwargs):
