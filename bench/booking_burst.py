@@ -264,6 +264,17 @@ def emails_sent(since: float, limit: float = 120) -> None:
         raise SystemExit(f"FAILED: {unsent} emails still unsent after {limit:.0f} s")
 
 
+def reference_loop() -> float:
+    """Milliseconds for a fixed piece of pure Python on one core: how fast the machine
+    is just now. On these shared machines it varies by half from one minute to the
+    next, and every figure of a run with it; printed so that runs can be compared."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(300_000):
+        total += number % 7
+    return (time.perf_counter() - started) * 1000
+
+
 def cpu_seconds(servers: list[subprocess.Popen]) -> dict[str, float]:
     """CPU time used so far by the web servers' workers, the task worker, Postgres and this
     client (from /proc), to say where a booking's time goes."""
@@ -308,9 +319,11 @@ def main() -> None:
     try:
         burst()
         if not args.burst_only:
+            speed = reference_loop()
             before = cpu_seconds(servers)
             bookings = throughput()
             after = cpu_seconds(servers)
+            speed = (speed + reference_loop()) / 2
             print(
                 "  CPU per booking: "
                 + ", ".join(
@@ -318,6 +331,7 @@ def main() -> None:
                     for name in after
                 )
             )
+            print(f"  machine speed: reference loop {speed:.1f} ms (lower is faster)")
     finally:
         for server in servers:
             server.terminate()
