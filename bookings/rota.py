@@ -157,19 +157,23 @@ def current_rota(since: datetime | None = None) -> Rota:
     return rota
 
 
-# Within one request or task, the version read first (None: not read yet); outside them
-# (OFF), read at every call.
+# Within one request or task, the version read first (None: not read yet; AWAY: the
+# cache could not be reached, and is not asked again, since each try can wait
+# CACHE_TIMEOUT); outside them (OFF), read at every call.
 OFF = object()
+AWAY = object()
 _this_request: ContextVar = ContextVar("rota_version", default=OFF)
 
 
 def _version() -> int | None:
     known = _this_request.get()
+    if known is AWAY:
+        return None
     if known is not OFF and known is not None:
         return known
     version = cache_call(page_version, "availability")
     if known is None:
-        _this_request.set(version)
+        _this_request.set(AWAY if version is None else version)
     return version
 
 

@@ -79,3 +79,23 @@ def test_a_booking_asks_the_cache_for_the_version_once(client, monkeypatch):
     current_rota()
     current_rota()
     assert len(reads) == 3
+
+
+def test_a_cache_that_is_away_is_asked_once_per_request(client, monkeypatch):
+    """Each try at a hanging cache can wait CACHE_TIMEOUT: a request does not try again."""
+    from bookings import rota as rota_module
+
+    from .factories import days_ahead
+    from .test_views import url_for
+
+    service = make_service()
+    sam = make_practitioner(service)
+    tries = []
+
+    def away(group):
+        tries.append(group)
+        raise ConnectionError("cache away")
+
+    monkeypatch.setattr(rota_module, "page_version", away)
+    assert client.get(url_for(service, sam, days_ahead(3, 10))).status_code == 200
+    assert tries == ["availability"]
