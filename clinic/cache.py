@@ -20,6 +20,12 @@ page in one MGET), a booking page two (the parts' versions after the entry names
 The versions are read before the page is built, so a change that lands while it is
 being built leaves the entry stale, never the reverse.
 
+Each server process also keeps copies of the entries it served (NearCache) and asks
+the cache only for their versions. A content page's copy checked less than
+CONTENT_PAGE_TRUST_SECONDS ago is served without asking at all: an edit shows at once
+in the process that saved it, and within that bound (1 s) in every other process and
+server. Booking pages are always checked, since a time booked must vanish at once.
+
 Pages live in a cache of their own (the "pages" alias), so a flood of them can never
 push the booking rate-limit counters out of the default cache. The cache is a help,
 not a dependency: when it cannot be reached, pages are built afresh.
@@ -142,6 +148,8 @@ def bump_now_and_on_commit(keys: list[str], using: str | None) -> None:
 
 
 def bump_versions(keys: list[str]) -> None:
+    # This process shows its own change at once; the others within their trust bound.
+    _near.distrust()
     # An unreachable cache must not undo the save that called this.
     pages = caches["pages"]
     if hasattr(pages, "incr_many"):  # Redis (clinic/redis_cache.py): one round trip
@@ -291,15 +299,19 @@ def _lookup(pages, group: str, key: str):
     version it was built from is still the current one (else None).
 
     An entry this process read before is checked, not read again: only its versions
-    are asked for (one round trip either way, without the page itself)."""
+    are asked for (one round trip either way, without the page itself), and not even
+    those while the group trusts a copy checked a moment ago (TRUSTED_GROUPS)."""
     group_key = version_key(group)
     entry = _near.get(key)
     if entry is not None:
         versions = entry[2]
+        if _near.trusted(key, TRUSTED_GROUPS.get(group, 0)):
+            return versions[group_key], entry
         found = pages.get_many(list(versions))
         if found.get(group_key) is not None and all(
             found.get(name) == version for name, version in versions.items()
         ):
+            _near.checked(key)
             return found[group_key], entry
         _near.drop(key)
     found = pages.get_many([group_key, key])
@@ -311,19 +323,35 @@ def _lookup(pages, group: str, key: str):
         entry = None
     if entry is not None:
         _near.keep(key, entry)
+        _near.checked(key)
     return found[group_key], entry
 
 
 class NearCache:
     """This process's copies of the cache entries it served, the most recent first, up to
-    ``limit`` bytes of page. Only used with the versions checked in the shared cache, so
-    a change anywhere shows here as at once as there; each copy lapses when its entry
-    would have."""
+    ``limit`` bytes of page. A copy is served once its versions are checked in the shared
+    cache, or without a check for ``trusted`` seconds after the last one; each copy
+    lapses when its entry would have."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic):
         self.limit = limit
         self.entries: dict[str, tuple] = {}  # in use order, oldest first
         self.size = 0
+        self.clock = clock
+        self.checked_at: dict[str, float] = {}  # key -> when its versions were last current
+
+    def checked(self, key: str) -> None:
+        """The copy at ``key`` was found current in the shared cache just now."""
+        self.checked_at[key] = self.clock()
+
+    def trusted(self, key: str, seconds: float) -> bool:
+        """Whether the copy at ``key`` was found current less than ``seconds`` ago."""
+        at = self.checked_at.get(key)
+        return at is not None and self.clock() - at < seconds
+
+    def distrust(self) -> None:
+        """This process changed something: check every copy again before serving it."""
+        self.checked_at.clear()
 
     def get(self, key: str):
         entry = self.entries.pop(key, None)
@@ -347,13 +375,21 @@ class NearCache:
             self.drop(oldest)
 
     def drop(self, key: str) -> None:
+        self.checked_at.pop(key, None)
         entry = self.entries.pop(key, None)
         if entry is not None:
             self.size -= _entry_size(entry)
 
     def clear(self) -> None:
         self.entries.clear()
+        self.checked_at.clear()
         self.size = 0
+
+
+# Page group -> seconds a near copy, once found current, is served without asking the
+# shared cache again. Content changes seldom and a second late is harmless; booking pages
+# are never trusted (a taken time must go at once), so they are not named.
+TRUSTED_GROUPS: dict[str, float] = {"content": settings.CONTENT_PAGE_TRUST_SECONDS}
 
 
 def _entry_size(entry) -> int:
@@ -365,10 +401,17 @@ def _entry_size(entry) -> int:
 _near = NearCache(limit=8 * 1024 * 1024)
 
 
+def forget_near_copies() -> None:
+    """This process drops its copies of pages, as a newly started server has none."""
+    _near.clear()
+
+
 @receiver(setting_changed)
 def _forget_near_copies(setting, **kwargs):
     if setting == "CACHES":  # the test suite's other "servers"
-        _near.clear()
+        forget_near_copies()
+    if setting == "CONTENT_PAGE_TRUST_SECONDS":
+        TRUSTED_GROUPS["content"] = settings.CONTENT_PAGE_TRUST_SECONDS
 
 
 def _still_current(pages, versions: dict, group_key: str, group_version) -> bool:

@@ -388,6 +388,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Anonymous content pages are cached until content changes, and at most this long
 # (which bounds how late a scheduled article appears). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# Each server process serves a content page it has checked in the shared cache for this
+# long without asking again: an edit shows on the other processes and servers within it
+# (at once in the process that saved it). 0 asks on every request.
+CONTENT_PAGE_TRUST_SECONDS = env.float("CONTENT_PAGE_TRUST_SECONDS", default=1.0)
 # The booking week pages: any booking or diary change empties them at once (on every
 # server with a shared CACHE_URL); this bounds how long a time that has slipped into
 # the minimum notice stays on show. Booking that time is refused politely anyway.

@@ -4,12 +4,17 @@ from django.core.cache import caches
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with empty caches (rate limits, cached pages, clinic details)."""
+    """Each test starts with empty caches (rate limits, cached pages, clinic details),
+    and with no copies of pages in this process (clinic.cache.NearCache)."""
+    from clinic.cache import forget_near_copies
+
     for cache in caches.all():
         cache.clear()
+    forget_near_copies()
     yield
     for cache in caches.all():
         cache.clear()
+    forget_near_copies()
 
 
 @pytest.fixture(autouse=True)
