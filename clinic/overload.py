@@ -6,10 +6,11 @@ longer, and workers end up answering people who gave up long ago. So before a re
 is handed to Django, each worker asks the kernel how many connections wait behind it
 (TCP_INFO on the listening socket, Linux). With ``n`` waiting, above SHED_QUEUE_LENGTH
 ``limit``, it answers a share ``(n - limit) / n`` of requests 503 with Retry-After at
-once, which costs a fraction of a millisecond. A share, not all: visitors that retry at
-once would otherwise keep the queue long and nobody would be served. Offered twice what
-the workers can serve, half are shed and the queue settles near twice the limit, so a
-request is served within ``2 * limit / offered rate`` seconds (about half a second).
+once, which costs a fraction of a millisecond (each reading is used for 10 ms). A share,
+not all: visitors that retry at once would otherwise keep the queue long and nobody
+would be served. Offered twice what the workers can serve, half are shed and the queue
+settles near twice the limit, so a request is served within ``2 * limit / offered rate``
+seconds (about half a second).
 
 gunicorn.conf.py's ``post_worker_init`` tells this module the worker's sockets. Under any
 other server (runserver, tests) nothing is watched and nothing is shed.
@@ -18,9 +19,12 @@ other server (runserver, tests) nothing is watched and nothing is shed.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import socket
 import struct
+import time
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -49,25 +53,44 @@ def waiting() -> int:
     return total
 
 
-def should_shed(limit: int) -> bool:
-    if limit <= 0 or not LISTENERS:
-        return False
-    queued = waiting()
-    return queued > limit and random.random() < (queued - limit) / queued
+# How long a worker goes on using the queue's length it read: asking the kernel was a
+# fortieth of a cached page's time (bench/profile.py), and in 10 ms a queue of 64 or more
+# changes by a few connections at most.
+READ_EVERY = 0.01
 
 
 class ShedLoad:
     """WSGI middleware: 503 + Retry-After for a share of requests while more than
-    ``limit`` connections wait."""
+    ``limit`` connections wait (read at most every ``read_every`` seconds)."""
 
-    def __init__(self, app, limit: int, retry_after: int = 2):
+    def __init__(
+        self,
+        app,
+        limit: int,
+        retry_after: int = 2,
+        read_every: float = READ_EVERY,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.app = app
         self.limit = limit
         self.retry_after = str(retry_after)
+        self.read_every = read_every
+        self.clock = clock
+        self.read_at = -math.inf
+        self.queued = 0
+
+    def should_shed(self) -> bool:
+        if self.limit <= 0 or not LISTENERS:
+            return False
+        now = self.clock()
+        if now - self.read_at >= self.read_every:
+            self.read_at, self.queued = now, waiting()
+        queued = self.queued
+        return queued > self.limit and random.random() < (queued - self.limit) / queued
 
     def __call__(self, environ, start_response):
         # The proxy's health check is never shed: the server is busy, not broken.
-        if environ.get("PATH_INFO") != "/healthz" and should_shed(self.limit):
+        if environ.get("PATH_INFO") != "/healthz" and self.should_shed():
             start_response(
                 "503 Service Unavailable",
                 [

@@ -61,6 +61,7 @@ def test_a_long_queue_is_answered_503_with_retry_after_at_once(queue):
     app = ShedLoad(served, limit=1)
     assert call(app)[0] == "200 OK"
     queue(20)
+    time.sleep(overload.READ_EVERY)  # the worker reads the queue again
     answers = [call(app) for _ in range(200)]
     shed = [answer for answer in answers if answer[0] == "503 Service Unavailable"]
     status, headers, body = shed[0]
@@ -77,6 +78,19 @@ def test_a_queue_within_the_limit_is_served(queue):
     queue(5)
     assert call(ShedLoad(served, limit=10))[0] == "200 OK"
     assert call(ShedLoad(served, limit=0))[0] == "200 OK"  # 0: never shed
+
+
+def test_the_queue_is_read_once_per_interval_not_for_every_request(queue, monkeypatch):
+    reads = []
+    monkeypatch.setattr(overload, "waiting", lambda: reads.append(1) or 20)
+    now = [100.0]
+    app = ShedLoad(served, limit=1, clock=lambda: now[0])
+    for _ in range(50):
+        call(app)
+    assert len(reads) == 1
+    now[0] += overload.READ_EVERY
+    call(app)
+    assert len(reads) == 2
 
 
 def test_without_gunicorn_nothing_is_watched_or_shed(monkeypatch):
