@@ -77,8 +77,10 @@ def submit(
     name: str,
     email: str,
     phone: str = "07700 900123",
+    request_id: str = "",
 ) -> Answer:
-    """POST the details form; success is a 303 to /appointments/<token>/."""
+    """POST the details form; success is a 303 to /appointments/<token>/. A
+    ``request_id`` (8 or more letters, digits, dots, dashes) marks the server's log line."""
     cookie, token = form
     fields = {
         "csrfmiddlewaretoken": token,
@@ -100,6 +102,7 @@ def submit(
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": cookie,
             "Referer": base_url + form_path,
+            **({"X-Request-ID": request_id} if request_id else {}),
         },
     )
 

@@ -6,11 +6,11 @@ longer, and workers end up answering people who gave up long ago. So before a re
 is handed to Django, each worker asks the kernel how many connections wait behind it
 (TCP_INFO on the listening socket, Linux). With ``n`` waiting, above SHED_QUEUE_LENGTH
 ``limit``, it answers a share ``(n - limit) / n`` of requests 503 with Retry-After at
-once, which costs a fraction of a millisecond (each reading is used for 10 ms). A share,
-not all: visitors that retry at once would otherwise keep the queue long and nobody
-would be served. Offered twice what the workers can serve, half are shed and the queue
-settles near twice the limit, so a request is served within ``2 * limit / offered rate``
-seconds (about half a second).
+once, which costs a fraction of a millisecond (a short queue's length is read once per
+10 ms). A share, not all: visitors that retry at once would otherwise keep the queue
+long and nobody would be served. Offered twice what the workers can serve, half are
+shed and the queue settles near twice the limit, so a request is served within
+``2 * limit / offered rate`` seconds (about half a second).
 
 gunicorn.conf.py's ``post_worker_init`` tells this module the worker's sockets. Under any
 other server (runserver, tests) nothing is watched and nothing is shed.
@@ -53,15 +53,16 @@ def waiting() -> int:
     return total
 
 
-# How long a worker goes on using the queue's length it read: asking the kernel was a
-# fortieth of a cached page's time (bench/profile.py), and in 10 ms a queue of 64 or more
-# changes by a few connections at most.
+# How long a worker goes on using a short queue's length it read: asking the kernel was a
+# fortieth of a cached page's time (bench/profile.py), and a short queue does not pass the
+# limit in 10 ms. A queue past half the limit is read for every request, to shed no more
+# than it must.
 READ_EVERY = 0.01
 
 
 class ShedLoad:
     """WSGI middleware: 503 + Retry-After for a share of requests while more than
-    ``limit`` connections wait (read at most every ``read_every`` seconds)."""
+    ``limit`` connections wait (a short queue read at most every ``read_every`` seconds)."""
 
     def __init__(
         self,
@@ -83,7 +84,7 @@ class ShedLoad:
         if self.limit <= 0 or not LISTENERS:
             return False
         now = self.clock()
-        if now - self.read_at >= self.read_every:
+        if now - self.read_at >= self.read_every or self.queued > self.limit // 2:
             self.read_at, self.queued = now, waiting()
         queued = self.queued
         return queued > self.limit and random.random() < (queued - self.limit) / queued

@@ -80,17 +80,22 @@ def test_a_queue_within_the_limit_is_served(queue):
     assert call(ShedLoad(served, limit=0))[0] == "200 OK"  # 0: never shed
 
 
-def test_the_queue_is_read_once_per_interval_not_for_every_request(queue, monkeypatch):
+def test_a_short_queue_is_read_once_per_interval_a_long_one_for_every_request(queue, monkeypatch):
+    length = [5]
     reads = []
-    monkeypatch.setattr(overload, "waiting", lambda: reads.append(1) or 20)
+    monkeypatch.setattr(overload, "waiting", lambda: reads.append(1) or length[0])
     now = [100.0]
-    app = ShedLoad(served, limit=1, clock=lambda: now[0])
+    app = ShedLoad(served, limit=64, clock=lambda: now[0])
     for _ in range(50):
         call(app)
     assert len(reads) == 1
     now[0] += overload.READ_EVERY
+    length[0] = 40  # past half the limit
     call(app)
     assert len(reads) == 2
+    for _ in range(10):
+        call(app)
+    assert len(reads) == 12
 
 
 def test_without_gunicorn_nothing_is_watched_or_shed(monkeypatch):
