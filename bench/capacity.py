@@ -17,9 +17,9 @@ each rate: answered per second, p50/p95 by type of request, shed (503) and timed
 out. Capacity is the highest rate answered in full with p95 under 300 ms (goal: at
 least 150 req/s). Then twice that rate (goal: a graceful overload: every answer within
 a second at p95, shed requests told 503 with Retry-After, no timeouts, and at least 90%
-of the capacity still served, scaled by the CPU this client leaves the server). Then the week pages' cache hit rate under the trickle of
-bookings. Each step also says how much of the machine this client used, since it shares
-the server's two cores.
+of the capacity still served, scaled by the CPU this client leaves the server). Then
+the week pages' cache hit rate under the trickle of bookings. Each step also says how
+much of the machine this client used, since it shares the server's two cores.
 """
 
 from __future__ import annotations
