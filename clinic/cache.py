@@ -1,8 +1,9 @@
 """Whole-page caching for public pages.
 
 Anonymous GETs of content pages are served from the cache. Any save or delete in the
-content apps bumps a version number that is part of every key, so an edit shows at
-once (share the version across servers with CACHE_URL=redis://...). Entries also expire
+content apps bumps a version number that every entry is checked against, so an edit
+shows at once, or within a second where a process trusts its own copy (below; share
+the version across servers with CACHE_URL=redis://...). Entries also expire
 after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a scheduled article appears.
 
 The booking week pages and forms are cached the same way in their own group,
