@@ -149,8 +149,10 @@ def bump_now_and_on_commit(keys: list[str], using: str | None) -> None:
 
 
 def bump_versions(keys: list[str]) -> None:
-    # This process shows its own change at once; the others within their trust bound.
-    _near.distrust()
+    # This process shows its own change at once; the others within their trust bound. A
+    # booking (a part's version) leaves the trusted content copies trusted.
+    if any(version_key(group) in keys for group in TRUSTED_GROUPS):
+        _near.distrust()
     # An unreachable cache must not undo the save that called this.
     pages = caches["pages"]
     if hasattr(pages, "incr_many"):  # Redis (clinic/redis_cache.py): one round trip

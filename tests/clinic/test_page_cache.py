@@ -296,6 +296,24 @@ def test_an_edit_shows_at_once_in_the_process_that_saved_it(client, clock):
     assert "Hamstrings for everyone" in client.get(url).content.decode()
 
 
+def test_a_booking_here_leaves_this_process_trusting_its_content_copies(client, monkeypatch, clock):
+    from tests.bookings.factories import (
+        days_ahead,
+        make_appointment,
+        make_practitioner,
+        make_service,
+    )
+
+    service = make_service(slug="massage")
+    sam = make_practitioner(service, slug="sam")
+    client.get("/")
+    client.get("/")  # copied here, and found current
+    make_appointment(sam, service, days_ahead(7, 10))  # empties booking pages, not content
+    reads = page_reads(monkeypatch)
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert reads == []
+
+
 def test_a_booking_page_copy_is_checked_on_every_request(client, clock):
     from clinic.cache import version_key
     from tests.bookings.factories import make_practitioner, make_service
