@@ -151,7 +151,7 @@ def bump_now_and_on_commit(keys: list[str], using: str | None) -> None:
 def bump_versions(keys: list[str]) -> None:
     # This process shows its own change at once; the others within their trust bound. A
     # booking (a part's version) leaves the trusted content copies trusted.
-    if any(version_key(group) in keys for group in TRUSTED_GROUPS):
+    if version_key("content") in keys:
         _near.distrust()
     # An unreachable cache must not undo the save that called this.
     pages = caches["pages"]
@@ -303,12 +303,12 @@ def _lookup(pages, group: str, key: str):
 
     An entry this process read before is checked, not read again: only its versions
     are asked for (one round trip either way, without the page itself), and not even
-    those while the group trusts a copy checked a moment ago (TRUSTED_GROUPS)."""
+    those while a content page's copy was checked a moment ago (_trust_seconds)."""
     group_key = version_key(group)
     entry = _near.get(key)
     if entry is not None:
         versions = entry[2]
-        if _near.trusted(key, TRUSTED_GROUPS.get(group, 0)):
+        if _near.trusted(key, _trust_seconds(group)):
             return versions[group_key], entry
         found = pages.get_many(list(versions))
         if found.get(group_key) is not None and all(
@@ -389,10 +389,11 @@ class NearCache:
         self.size = 0
 
 
-# Page group -> seconds a near copy, once found current, is served without asking the
-# shared cache again. Content changes seldom and a second late is harmless; booking pages
-# are never trusted (a taken time must go at once), so they are not named.
-TRUSTED_GROUPS: dict[str, float] = {"content": settings.CONTENT_PAGE_TRUST_SECONDS}
+def _trust_seconds(group: str) -> float:
+    """How long a near copy of this group's page, once found current, is served without
+    asking the shared cache again. Content changes seldom and a second late is harmless;
+    booking pages are never trusted (a taken time must go at once)."""
+    return settings.CONTENT_PAGE_TRUST_SECONDS if group == "content" else 0
 
 
 def _entry_size(entry) -> int:
@@ -413,8 +414,6 @@ def forget_near_copies() -> None:
 def _forget_near_copies(setting, **kwargs):
     if setting == "CACHES":  # the test suite's other "servers"
         forget_near_copies()
-    if setting == "CONTENT_PAGE_TRUST_SECONDS":
-        TRUSTED_GROUPS["content"] = settings.CONTENT_PAGE_TRUST_SECONDS
 
 
 def _still_current(pages, versions: dict, group_key: str, group_version) -> bool:
