@@ -2,9 +2,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 
+from clinic.cache import version_key
 from clinic.models import CACHE_KEY as CLINIC_DETAILS_KEY
 from clinic.models import ClinicDetails
 from programs.models import Article
+from tests.bookings.factories import days_ahead, make_appointment, make_practitioner, make_service
 from tests.programs.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +123,6 @@ def test_the_port_the_server_listens_on_is_cached(client, settings, django_asser
 
 def test_a_visitors_own_message_is_never_cached_for_everyone(client, db):
     from django.test import Client
-
-    from tests.bookings.factories import (
-        days_ahead,
-        make_appointment,
-        make_practitioner,
-        make_service,
-    )
 
     service = make_service()
     appointment = make_appointment(make_practitioner(service), service, days_ahead(3, 10))
@@ -258,8 +253,6 @@ def clock(monkeypatch):
 def edited_in_another_process(article: Article, title: str) -> None:
     """What another server's save does to this one: the database and the shared
     versions change; this process's own copies are not told."""
-    from clinic.cache import version_key
-
     Article.objects.filter(pk=article.pk).update(title=title)
     caches["pages"].incr(version_key("content"))
 
@@ -297,13 +290,6 @@ def test_an_edit_shows_at_once_in_the_process_that_saved_it(client, clock):
 
 
 def test_a_booking_here_leaves_this_process_trusting_its_content_copies(client, monkeypatch, clock):
-    from tests.bookings.factories import (
-        days_ahead,
-        make_appointment,
-        make_practitioner,
-        make_service,
-    )
-
     service = make_service(slug="massage")
     sam = make_practitioner(service, slug="sam")
     client.get("/")
@@ -315,14 +301,34 @@ def test_a_booking_here_leaves_this_process_trusting_its_content_copies(client, 
 
 
 def test_a_booking_page_copy_is_checked_on_every_request(client, clock):
-    from clinic.cache import version_key
-    from tests.bookings.factories import make_practitioner, make_service
-
     make_practitioner(make_service(slug="massage"), slug="sam")
     client.get("/book/massage/")
     assert client.get("/book/massage/")["X-Page-Cache"] == "hit"  # copied here
     caches["pages"].incr(version_key("availability"))  # another server changed the diary
     assert client.get("/book/massage/")["X-Page-Cache"] == "miss"
+
+
+def test_while_the_cache_hangs_a_copy_checked_a_moment_ago_is_served_without_asking(
+    client, monkeypatch, clock
+):
+    """A hanging Redis: within the bound the visitor gets this process's copy with no wait;
+    after it, the page asks once, gives up after CACHE_TIMEOUT and is built afresh."""
+    client.get("/")
+    client.get("/")  # copied here, and found current
+    asked = []
+
+    def hangs(*args, **kwargs):
+        asked.append(args)
+        raise TimeoutError("Timeout reading from cache:6379")
+
+    monkeypatch.setattr(caches["pages"], "get_many", hangs)
+    clock.now += 0.9
+    copy = client.get("/")
+    assert (copy.status_code, copy["X-Page-Cache"]) == (200, "hit")
+    assert asked == []
+    clock.now += 0.1
+    assert client.get("/").status_code == 200
+    assert len(asked) == 1
 
 
 def test_a_copy_lapses_when_its_entry_would_have(client, settings, monkeypatch):
