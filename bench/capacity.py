@@ -73,6 +73,8 @@ class Result:
 # with the form for one of those times open.
 RACES = 20
 RIVALS = 5
+# The load comes from this process, on the machine the server runs on.
+MACHINE_CORES = os.cpu_count() or 1
 
 
 class Site:
@@ -213,7 +215,7 @@ def describe(rate: float, seconds: float, results: list[Result], late: int, core
     print(
         f"{rate:>6.0f} {len(answered) / seconds:>8.1f} {p95 * 1000:>7.0f} {len(shed):>5}"
         f" {len(failed):>5} {late:>5}  {errors}\n{'':>8}p50/p95 ms: {kinds}"
-        f"; this client used {cores:.2f} of the 2 cores",
+        f"; this client used {cores:.2f} of the {MACHINE_CORES} cores",
         flush=True,
     )
     return {"answered": answered, "shed": shed, "failed": failed, "p95": p95}
@@ -338,8 +340,7 @@ def main() -> int:
                 served = len(seen["answered"]) / args.seconds
                 # This client's own load grows with the rate and takes CPU from the server:
                 # 90% of the capacity, scaled by the share of the machine left to the server.
-                machine = os.cpu_count() or 1
-                left = (machine - cores) / (machine - client_at_capacity)
+                left = (MACHINE_CORES - cores) / (MACHINE_CORES - client_at_capacity)
                 goal = 0.9 * capacity * left
                 print(
                     f"Served {served:.0f} req/s: {served / capacity:.0%} of the capacity, with"
